@@ -1,0 +1,1 @@
+"""Message catalogues: ``<lang>/<namespace>.toml``, read by :mod:`crmplay.i18n`."""
