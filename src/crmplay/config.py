@@ -313,24 +313,28 @@ def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, s
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     kwargs: dict[str, Any] = {}
-    ok = True
     for key, value in raw.items():
         if key not in fields:
             problems.append((f"{where}.{key}", f"unknown key; expected one of {', '.join(fields)}"))
-            ok = False
             continue
         converted, err = _convert(value, hints[key])
         if err:
             problems.append((f"{where}.{key}", err))
-            ok = False
         else:
             kwargs[key] = converted
+    complete = True
     for name, f in fields.items():
         missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if missing and name not in raw:
-            problems.append((f"{where}.{name}", "required key is missing"))
-            ok = False
-    return cls(**kwargs) if ok else None
+        if missing and name not in kwargs:
+            complete = False
+            if name not in raw:
+                problems.append((f"{where}.{name}", "required key is missing"))
+    # Build from the valid keys even when others were wrong, so later checks (allowed values,
+    # ranges) still run and the consultant sees every problem at once. The caller raises.
+    if not complete:
+        return None
+    obj = cls(**kwargs)
+    return obj
 
 
 def _type_name(tp: Any) -> str:
