@@ -7,8 +7,8 @@ in the house style, :func:`palette` for colours (the client's brand colour first
 ``plt.show()`` themselves.
 
 Matplotlib >= 3.11 shapes right-to-left text itself, so Persian labels need no reshaping; the
-font stack puts a face with Arabic-script glyphs (Vazirmatn, Noto Sans Arabic, DejaVu Sans)
-before the default.
+font stack starts with DejaVu Sans, which matplotlib ships and which covers both Latin and
+Persian letters.
 """
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ BASE_COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6"
 #: Semantic colours used across steps: NPS groups, good/bad, neutral.
 GROUP_COLOURS = {"promoter": "#2e7d32", "passive": "#9e9e9e", "detractor": "#c62828"}
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#9e9e9e"
-FONT_STACK = ["Vazirmatn", "Noto Sans Arabic", "Noto Sans", "DejaVu Sans"]
+# DejaVu Sans first: it ships with matplotlib and covers Latin and Arabic script alike, and on
+# this matplotlib the first installed family draws the whole text (no per-glyph fallback).
+FONT_STACK = ["DejaVu Sans", "Vazirmatn", "Noto Sans Arabic", "Noto Sans"]
 
 
 def apply_style(brand_colour: str | None = None) -> None:
