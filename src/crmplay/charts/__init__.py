@@ -22,9 +22,10 @@ BASE_COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6"
 #: Semantic colours used across steps: NPS groups, good/bad, neutral.
 GROUP_COLOURS = {"promoter": "#2e7d32", "passive": "#9e9e9e", "detractor": "#c62828"}
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#9e9e9e"
-# DejaVu Sans first: it ships with matplotlib and covers Latin and Arabic script alike, and on
-# this matplotlib the first installed family draws the whole text (no per-glyph fallback).
-FONT_STACK = ["DejaVu Sans", "Vazirmatn", "Noto Sans Arabic", "Noto Sans"]
+# Named families, not the generic "sans-serif": matplotlib falls back glyph by glyph only along an
+# explicit ``font.family`` list. Vazirmatn (if installed) and DejaVu Sans (shipped with matplotlib)
+# each cover Latin and Persian letters.
+FONT_STACK = ("Vazirmatn", "DejaVu Sans", "Noto Sans", "Noto Sans Arabic")
 
 
 def apply_style(brand_colour: str | None = None) -> None:
@@ -35,8 +36,7 @@ def apply_style(brand_colour: str | None = None) -> None:
         "figure.dpi": 110,
         "savefig.dpi": 110,
         "savefig.bbox": "tight",
-        "font.family": "sans-serif",
-        "font.sans-serif": FONT_STACK + list(matplotlib.rcParams["font.sans-serif"]),
+        "font.family": font_families(),
         "font.size": 10,
         "axes.titlesize": 12,
         "axes.titleweight": "bold",
@@ -49,6 +49,14 @@ def apply_style(brand_colour: str | None = None) -> None:
         "legend.frameon": False,
         "svg.fonttype": "none",
     })
+
+
+def font_families() -> list[str]:
+    """The installed families of :data:`FONT_STACK`, in order (DejaVu Sans always is)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in FONT_STACK if name in installed] or ["DejaVu Sans"]
 
 
 def palette(brand_colour: str | None = None) -> tuple[str, ...]:

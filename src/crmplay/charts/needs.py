@@ -10,27 +10,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from matplotlib import font_manager
-from matplotlib.text import Text
 
 from ..i18n import t
-from . import BAD, FONT_STACK, GOOD, NEUTRAL, label, new_figure, palette
+from . import BAD, GOOD, NEUTRAL, label, new_figure, palette
 
 LabelFn = Callable[[str], str]
-#: Matplotlib 3.11 here draws each text in the first font found, without per-glyph fallback, so
-#: a face covering both Latin and Arabic script must come first (DejaVu Sans does).
-#: Only installed faces are named (a missing one makes matplotlib log a line per text).
-_INSTALLED = {f.name for f in font_manager.fontManager.ttflist}
-_FONTS = [f for f in ("DejaVu Sans", *FONT_STACK) if f in _INSTALLED][:1] or ["sans-serif"]
-
-
-def _finish(fig: Figure) -> Figure:
-    """Give every text of the figure a font that covers Latin and Persian (see ``_FONTS``)."""
-    for text in fig.findobj(Text):
-        text.set_fontfamily(_FONTS)
-    return fig
-
-
 def _brand() -> list[str]:
     """The colours of the house style in force (the client's brand colour first)."""
     import matplotlib
@@ -89,7 +73,7 @@ def maturity_radar(audit: pd.DataFrame, lang: str = "en", labels: Mapping[str, s
     ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.12))
     if title:
         ax.set_title(label(title), pad=24)
-    return _finish(fig)
+    return fig
 
 
 def ipa_grid(table: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | LabelFn | None = None,
@@ -124,7 +108,7 @@ def ipa_grid(table: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | 
     ax.set_ylabel(label(t("needs.chart.importance", lang)))
     if title:
         ax.set_title(label(title))
-    return _finish(fig)
+    return fig
 
 
 def better_worse(kano: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | LabelFn | None = None,
@@ -153,7 +137,7 @@ def better_worse(kano: pd.DataFrame, lang: str = "en", labels: Mapping[str, str]
     ax.set_ylabel(label(t("needs.chart.better", lang)))
     if title:
         ax.set_title(label(title))
-    return _finish(fig)
+    return fig
 
 
 def complaints_pareto(by_category: pd.DataFrame, lang: str = "en",
@@ -174,7 +158,7 @@ def complaints_pareto(by_category: pd.DataFrame, lang: str = "en",
     ax2.spines["right"].set_visible(True)
     if title:
         ax.set_title(label(title))
-    return _finish(fig)
+    return fig
 
 
 def complaints_trend(trend: pd.DataFrame, sla_hours: float, lang: str = "en",
@@ -196,7 +180,7 @@ def complaints_trend(trend: pd.DataFrame, sla_hours: float, lang: str = "en",
     ax2.spines["right"].set_visible(True)
     if title:
         ax.set_title(label(title))
-    return _finish(fig)
+    return fig
 
 
 def interview_themes(themes: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | LabelFn | None = None,
@@ -217,7 +201,7 @@ def interview_themes(themes: pd.DataFrame, lang: str = "en", labels: Mapping[str
     ax.legend(loc="lower right")
     if title:
         ax.set_title(label(title))
-    return _finish(fig)
+    return fig
 
 
 __all__ = ["better_worse", "complaints_pareto", "complaints_trend", "interview_themes", "ipa_grid", "maturity_radar"]
