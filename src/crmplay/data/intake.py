@@ -1,0 +1,197 @@
+"""Reading a client's configured tables: one table, all tables, or just the problems.
+
+Every function reads the files named in client.toml read-only; nothing under the client
+folder is ever written. :func:`read_table` and :func:`inspect_client` never raise for bad data
+(they return the problems with the tables); :func:`load_table` and :func:`load_client` raise
+one :class:`DataError` when any problem is an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .problems import DataError, Problem
+from .readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
+from .schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
+from .validate import build_table, check_references
+
+
+@dataclass
+class TableIntake:
+    """One configured table after reading and checking.
+
+    ``frame`` is the canonical table (``None`` when the file could not be read at all); cells
+    that could not be read are missing and have a problem in ``problems``. ``rows[i]`` is the
+    row in the file of ``frame.iloc[i]``. ``columns`` maps each client header to its name in
+    ``frame``.
+    """
+
+    name: str
+    file: str
+    path: Path
+    frame: pd.DataFrame | None
+    rows: np.ndarray
+    columns: dict[str, str]
+    problems: list[Problem]
+    file_format: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    sha256: str | None = None
+    size: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the table has no errors (warnings allowed)."""
+        return self.frame is not None and not self.errors
+
+    def source(self) -> dict[str, Any]:
+        """The table's entry in :func:`source_info`."""
+        return {
+            "table": self.name,
+            "file": self.file,
+            "exists": self.path.is_file(),
+            "format": self.file_format,
+            "sheet": self.sheet,
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "rows": None if self.frame is None else int(len(self.frame)),
+            "encoding": ENCODING_LABELS.get(self.encoding or "", self.encoding),
+            "delimiter": self.delimiter,
+            "header_row": self.header_row,
+            "columns": dict(self.columns),
+        }
+
+
+@dataclass
+class ClientIntake:
+    """Every configured table of one client, with all problems (cross-table checks included)."""
+
+    config: Any
+    tables: dict[str, TableIntake]
+    cross_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        out = [p for t in self.tables.values() for p in t.problems] + self.cross_problems
+        return out
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def usable(self, name: str) -> bool:
+        """True when the table was supplied and has no errors of its own or from cross checks."""
+        t = self.tables.get(name)
+        if t is None or not t.ok:
+            return False
+        return not any(p.table == name and p.severity == "error" for p in self.cross_problems)
+
+
+def _relative(config: Any, name: str) -> str:
+    return PurePosixPath(Path(config.tables[name].file).as_posix()).as_posix()
+
+
+def read_table(config: Any, name: str) -> TableIntake:
+    """Read and check one configured table; problems are returned, never raised.
+
+    Raises ``KeyError`` when client.toml configures no such table.
+    """
+    if name not in config.tables:
+        raise KeyError(f"client {config.id!r} has no [tables.{name}] in {config.path}")
+    spec = config.tables[name]
+    schema = TABLE_SCHEMAS[name]
+    rel = _relative(config, name)
+    path = config.table_path(name)
+    try:
+        raw = read_text_table(path, rel, name, header_row=spec.header_row, sheet=spec.sheet, encoding=spec.encoding)
+    except Exception as exc:  # ReadError, or anything a damaged file makes a library raise
+        problem = exc.problem if isinstance(exc, ReadError) else Problem(
+            file=rel, row=None, column="", canonical="", value="", severity="error", kind="unreadable_file",
+            table=name, expected=f"a readable {path.suffix.lstrip('.') or 'data'} file ({type(exc).__name__}: {exc})")
+        return TableIntake(name=name, file=rel, path=path, frame=None, rows=np.empty(0, dtype=np.int64), columns={},
+                           problems=[problem], header_row=spec.header_row,
+                           sha256=file_sha256(path) if path.is_file() else None,
+                           size=path.stat().st_size if path.is_file() else None)
+    frame, columns, problems = build_table(raw, schema, spec, config, file=rel)
+    return TableIntake(name=name, file=rel, path=path, frame=frame, rows=raw.rows, columns=columns,
+                       problems=raw.problems + problems, file_format=raw.file_format, encoding=raw.encoding,
+                       delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row, sha256=raw.sha256,
+                       size=raw.size)
+
+
+def inspect_client(config: Any, tables: list[str] | None = None) -> ClientIntake:
+    """Read and check every configured table (or those named), then the cross-table checks.
+
+    Never raises for bad data. The customers table is always read when configured, because
+    the unknown-customer checks need it.
+    """
+    names = [n for n in TABLE_SCHEMAS if n in config.tables and (tables is None or n in tables)]
+    if tables is not None and "customers" in config.tables and "customers" not in names \
+            and any(n in CUSTOMER_REFERENCES for n in names):
+        names.insert(0, "customers")
+    read = {n: read_table(config, n) for n in names}
+    frames = {n: t.frame for n, t in read.items() if t.frame is not None}
+    cross = check_references(frames, {n: t.rows for n, t in read.items()}, {n: t.file for n, t in read.items()},
+                             {n: {v: k for k, v in t.columns.items()} for n, t in read.items()})
+    return ClientIntake(config=config, tables=read, cross_problems=cross)
+
+
+def load_table(config: Any, name: str) -> pd.DataFrame:
+    """The validated canonical table ``name``.
+
+    Column dtypes: ids, categories, enum values, text and extra columns as pandas ``string``
+    (NA for blank); dates ``datetime64[ns]`` (naive; floored to the day except complaint
+    timestamps); numbers, scores and ratings ``float64``; flags nullable ``boolean``.
+
+    Raises
+    ------
+    DataError
+        when the file is missing, unreadable or has any error (all its problems are listed,
+        warnings included). Cross-table checks are :func:`load_client`'s.
+    KeyError
+        when client.toml configures no such table.
+    """
+    table = read_table(config, name)
+    if not table.ok:
+        raise DataError(table.problems)
+    return table.frame  # type: ignore[return-value]
+
+
+def load_client(config: Any) -> dict[str, pd.DataFrame]:
+    """Every configured table, validated, with the cross-table checks.
+
+    Raises one :class:`DataError` listing every problem of every table when any is an error.
+    """
+    intake = inspect_client(config)
+    if intake.errors:
+        raise DataError(intake.problems)
+    return {n: t.frame for n, t in intake.tables.items()}  # type: ignore[misc]
+
+
+def check_client(config: Any) -> list[Problem]:
+    """Every problem in the client's data (errors and warnings), in reading order; never
+    raises for data problems (``crmplay check`` prints these and exits 2 on any error)."""
+    from .problems import sort_problems
+
+    return sort_problems(inspect_client(config).problems)
+
+
+def source_info(config: Any) -> list[dict[str, Any]]:
+    """One entry per configured table: table, file, exists, format, sheet, sha256, bytes,
+    rows, encoding (as detected, e.g. ``"UTF-8 with BOM"``), delimiter, header_row, columns
+    (client header -> canonical or extra name). Reads every file (rows are counted)."""
+    return [read_table(config, n).source() for n in TABLE_SCHEMAS if n in config.tables]

@@ -1,0 +1,131 @@
+"""Data problems and the one error that carries all of them.
+
+Validation never stops at the first bad value: every check appends :class:`Problem` records and
+the caller raises a single :class:`DataError` listing them. A problem names the file (relative
+to the client folder), the row as the consultant sees it in the file (the spreadsheet row for
+XLSX, the record number counting the header for CSV, the 1-based record for Parquet), the
+client's own column header and the canonical name, the bad value and what was expected.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+SEVERITIES = ("error", "warning")
+
+#: Every kind of problem, with a short English label (the notebook translates them).
+PROBLEM_KINDS: dict[str, str] = {
+    "missing_file": "file not found",
+    "unreadable_file": "file cannot be read",
+    "bad_row": "row with too many fields",
+    "missing_column": "missing required column",
+    "mapped_column_not_found": "column named in client.toml not found",
+    "duplicate_column": "two columns for one canonical name",
+    "missing_value": "missing required value",
+    "bad_number": "not a number",
+    "bad_date": "not a date",
+    "bad_flag": "not yes/no",
+    "out_of_range": "out of range",
+    "not_in_enum": "value not allowed",
+    "duplicate_id": "duplicate id",
+    "unknown_customer": "unknown customer",
+    "resolved_before_opened": "resolved before opened",
+    "churn_date_active": "churn date on an active customer",
+    "calendar_mismatch": "Gregorian date in a Jalali column",
+}
+
+#: How many problems a :class:`DataError` message lists before it summarises the rest.
+MESSAGE_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One data problem.
+
+    Attributes
+    ----------
+    file : path of the data file relative to the client folder (e.g. ``transactions.csv``).
+    row : row as seen in the file (header included), or ``None`` for a file- or column-level
+        problem.
+    column : the client's own header (``""`` when the column is missing altogether).
+    canonical : the canonical column name (``""`` when not about one column).
+    value : the offending value as written in the file (``""`` when none).
+    expected : what was expected, in words (``"a number"``, ``"a score 0-10"``).
+    severity : ``"error"`` (the table cannot be used) or ``"warning"`` (worth a look).
+    kind : one of :data:`PROBLEM_KINDS`.
+    table : the canonical table name.
+    """
+
+    file: str
+    row: int | None
+    column: str
+    canonical: str
+    value: str
+    expected: str
+    severity: str = "error"
+    kind: str = ""
+    table: str = ""
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        if self.column or self.canonical:
+            col = self.column or self.canonical
+            name = f'column "{col}"'
+            if self.canonical and self.canonical != col:
+                name += f" ({self.canonical})"
+            where += f", {name}"
+        value = f': "{self.value}"' if self.value != "" else ""
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{where}{value} - {label}expected {self.expected}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, then row (file-level first), then column."""
+    return sorted(problems, key=lambda p: (p.file, -1 if p.row is None else p.row, p.column, p.kind))
+
+
+def count_by_kind(problems: Iterable[Problem]) -> dict[tuple[str, str], int]:
+    """``{(severity, kind): count}``."""
+    return dict(Counter((p.severity, p.kind) for p in problems))
+
+
+def format_problems(problems: list[Problem], limit: int = MESSAGE_LIMIT) -> str:
+    """A readable listing: a count line, up to ``limit`` problems, then counts per kind."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = sorted({p.file for p in problems})
+    lines = [f"{errors} error(s) and {warnings} warning(s) in {', '.join(files) or 'the client data'}:"]
+    ordered = sort_problems(problems)
+    lines += [f"  - {p}" for p in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"  ... and {len(ordered) - limit} more (all are in DataError.problems)")
+    counts = count_by_kind(problems)
+    if len(counts) > 1 or len(ordered) > limit:
+        lines.append("Counts by kind:")
+        for (severity, kind), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1])):
+            lines.append(f"  {n:>8}  {severity:<7} {PROBLEM_KINDS.get(kind, kind)}")
+    return "\n".join(lines)
+
+
+class DataError(ValueError):
+    """Client data that cannot be used as it is.
+
+    ``problems`` holds every problem found (errors and warnings), complete; the message lists
+    the first :data:`MESSAGE_LIMIT` and counts the rest by kind.
+    """
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = sort_problems(problems)
+        super().__init__(format_problems(self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
