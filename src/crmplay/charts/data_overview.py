@@ -4,8 +4,7 @@ language (Jalali months in Persian). Each function returns a Figure and never sh
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -14,21 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from . import BAD, FONT_STACK, label, new_figure
+from . import BAD, label, new_figure
 from ..data.overview import table_label
-
-
-@contextmanager
-def _font_fallback() -> Iterator[None]:
-    """Give text a per-glyph fallback through the house font stack (installed faces only), so
-    a label mixing Persian and Latin letters renders both: matplotlib falls back between the
-    families of ``font.family``, not within the ``sans-serif`` list."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    stack = [f for f in FONT_STACK if f in installed] or ["DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": stack}):
-        yield
 
 
 def _brand() -> str:
@@ -45,8 +31,7 @@ def coverage_chart(tables: pd.DataFrame, tr: Any) -> Figure | None:
     dated = tables.dropna(subset=["date_min", "date_max"])
     if dated.empty:
         return None
-    with _font_fallback():
-        return _coverage(dated, tr)
+    return _coverage(dated, tr)
 
 
 def _coverage(dated: pd.DataFrame, tr: Any) -> Figure:
@@ -77,8 +62,7 @@ def completeness_chart(completeness: pd.DataFrame, tr: Any, max_columns: int = 2
     if df.empty:
         return None
     df = df.nsmallest(max_columns, "filled", keep="first").sort_values("filled", kind="stable")
-    with _font_fallback():
-        return _completeness(df.iloc[::-1], tr)
+    return _completeness(df.iloc[::-1], tr)
 
 
 def _completeness(df: pd.DataFrame, tr: Any) -> Figure:
