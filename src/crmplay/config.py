@@ -333,8 +333,11 @@ def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, s
     # ranges) still run and the consultant sees every problem at once. The caller raises.
     if not complete:
         return None
-    obj = cls(**kwargs)
-    return obj
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a dataclass's own __post_init__ checks
+        problems.append((where, str(exc)))
+        return None
 
 
 def _type_name(tp: Any) -> str:
