@@ -1,0 +1,124 @@
+"""Wall time of ``crmplay run <client>`` beside the naive way of producing the same reports.
+
+crmplay: one command; independent steps run in parallel (one worker per core), each worker
+executes its notebook with papermill's Python API and renders the HTML in-process with
+nbconvert's ``HTMLExporter``.
+
+naive: per notebook, one after another, ``papermill`` (command line) then
+``jupyter nbconvert --to html`` (command line): a new Python process, imports and template load
+for every notebook and every conversion, and no parallelism.
+
+Both write into fresh temporary folders; nothing under client_data/ is touched.
+
+Usage::
+
+    python benchmarks/bench_run.py                      # demo client, bundled playbook
+    python benchmarks/bench_run.py --client demo_fa --jobs 1 2
+    python benchmarks/bench_run.py --playbook tests/fixtures/notebooks/bench_playbook.toml
+
+Prints a table; never asserts anything about time.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> list[str]:
+    script = BIN / name
+    return [str(script)] if script.is_file() else [sys.executable, "-m", name]
+
+
+def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, work: Path) -> tuple[float, int]:
+    reports = work / f"crmplay_jobs{jobs}"
+    cmd = _tool("crmplay") + ["run", client, "--data-root", str(data_root), "--reports-root", str(reports),
+                              "--jobs", str(jobs), "--quiet"]
+    if playbook:
+        cmd += ["--playbook", playbook]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    return time.perf_counter() - start, proc.returncode
+
+
+def time_naive(client: str, data_root: Path, playbook: str | None, work: Path) -> tuple[float, list[tuple[str, float, float]], int]:
+    from crmplay.playbook import load_playbook
+
+    steps = load_playbook(playbook) if playbook else load_playbook()
+    reports = work / "naive_reports"
+    out_dir = work / "naive_notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows, failures = [], 0
+    start = time.perf_counter()
+    for step in steps:
+        executed = out_dir / f"{step.id}.ipynb"
+        t0 = time.perf_counter()
+        proc = subprocess.run(_tool("papermill") + [
+            str(step.notebook), str(executed), "-k", "python3", "--no-progress-bar",
+            "-p", "client", client, "-p", "data_root", str(data_root),
+            "-p", "reports_root", str(reports), "-p", "lang", ""], cwd=work, capture_output=True, text=True)
+        failures += proc.returncode != 0
+        t1 = time.perf_counter()
+        if executed.is_file():
+            proc = subprocess.run(_tool("jupyter") + ["nbconvert", "--to", "html", str(executed)],
+                                  cwd=work, capture_output=True, text=True)
+            failures += proc.returncode != 0
+        t2 = time.perf_counter()
+        rows.append((step.id, t1 - t0, t2 - t1))
+    return time.perf_counter() - start, rows, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--client", default="demo")
+    parser.add_argument("--data-root", default=str(REPO / "client_data"))
+    parser.add_argument("--jobs", type=int, nargs="+", default=[os.cpu_count() or 1, 1],
+                        help="crmplay worker counts to time (default: all cores, then 1)")
+    parser.add_argument("--playbook", help="a playbook.toml other than the bundled one")
+    parser.add_argument("--skip-naive", action="store_true")
+    args = parser.parse_args(argv)
+    data_root = Path(args.data_root).resolve()
+    playbook = str(Path(args.playbook).resolve()) if args.playbook else None
+
+    import crmplay
+
+    print(f"crmplay {crmplay.__version__}, Python {platform.python_version()}, {os.cpu_count()} cores, "
+          f"client {args.client!r}, playbook {'bundled' if not playbook else playbook}")
+    results: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory(prefix="crmplay-bench-") as tmp:
+        work = Path(tmp)
+        for jobs in dict.fromkeys(args.jobs):
+            seconds, code = time_crmplay(args.client, data_root, jobs, playbook, work)
+            results.append((f"crmplay run --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
+        naive_rows = []
+        if not args.skip_naive:
+            seconds, naive_rows, failures = time_naive(args.client, data_root, playbook, work)
+            results.append(("naive: papermill CLI + jupyter nbconvert, per notebook, sequential", seconds,
+                            "ok" if not failures else f"{failures} command(s) failed"))
+        shutil.rmtree(work / "naive_notebooks", ignore_errors=True)
+
+    width = max(len(r[0]) for r in results)
+    print()
+    print(f"{'method'.ljust(width)}  {'wall s':>7}  outcome")
+    print(f"{'-' * width}  {'-' * 7}  -------")
+    for name, seconds, outcome in results:
+        print(f"{name.ljust(width)}  {seconds:7.1f}  {outcome}")
+    if naive_rows:
+        print("\nnaive, per notebook:")
+        print(f"{'step':<16} {'papermill s':>11} {'nbconvert s':>11}")
+        for step, execute_s, convert_s in naive_rows:
+            print(f"{step:<16} {execute_s:11.1f} {convert_s:11.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

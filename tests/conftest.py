@@ -1,0 +1,151 @@
+"""Shared test helpers: tiny clients and playbooks for the runner, and one shared run of the demo
+client(s) for the end-to-end and browser tests (made once per test session, also under
+pytest-xdist, where the workers share it through a lock file)."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_NOTEBOOKS = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+GOOD_CUSTOMERS = "customer_id,signup_date,status\nC1,2024-01-05,active\nC2,2024-02-11,churned\n"
+
+
+def make_client(data_root: Path, client: str = "acme", *, name: str = "Acme & Sons", language: str = "en",
+                tables: dict[str, tuple[str, str]] | None = None, extra_toml: str = "") -> Path:
+    """A client folder: ``tables`` maps a canonical table to (file name, file text)."""
+    folder = data_root / client
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {"customers": ("customers.csv", GOOD_CUSTOMERS)} if tables is None else tables
+    toml = [f'[client]\nname = "{name}"\nlanguage = "{language}"\n', '[branding]\ncolour = "#aa3300"\n']
+    for table, (file_name, text) in tables.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+        toml.append(f'[tables.{table}]\nfile = "{file_name}"\n')
+    (folder / "client.toml").write_text("\n".join(toml) + textwrap.dedent(extra_toml), encoding="utf-8")
+    return folder
+
+
+def write_playbook(path: Path, steps: list[dict]) -> Path:
+    """A playbook.toml whose notebooks are fixture notebooks (by file name) or absolute paths."""
+    lines = []
+    for step in steps:
+        lines.append("[[step]]")
+        for key, value in step.items():
+            if key == "notebook" and not Path(value).is_absolute():
+                value = str(FIXTURE_NOTEBOOKS / value)
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def fixture_playbook_steps() -> list[dict]:
+    """ok step (needs customers), failing step, skipped step (needs transactions), step with a
+    bad parameters cell, and a summary that depends on all of them."""
+    return [
+        {"id": "alpha", "title": "Alpha", "title_fa": "آلفا", "notebook": "ok_step.ipynb", "requires": ["customers"]},
+        {"id": "beta", "title": "Beta", "notebook": "fail_step.ipynb"},
+        {"id": "gamma", "title": "Gamma", "notebook": "ok_step.ipynb", "requires": ["transactions"]},
+        {"id": "delta", "title": "Delta", "notebook": "no_lang_param.ipynb"},
+        {"id": "summary", "title": "Summary", "notebook": "reader_step.ipynb",
+         "depends_on": ["alpha", "beta", "gamma", "delta"]},
+    ]
+
+
+@pytest.fixture
+def fixture_playbook(tmp_path):
+    """The fixture playbook (see :func:`fixture_playbook_steps`) in tmp_path."""
+    return write_playbook(tmp_path / "playbook.toml", fixture_playbook_steps())
+
+
+# --------------------------------------------------------------------------------------------
+# The demo run shared by test_e2e.py and test_browser.py
+
+
+def crmplay_command() -> list[str]:
+    """The installed ``crmplay`` console script beside this Python (else ``python -m``)."""
+    script = Path(sys.executable).parent / "crmplay"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "crmplay.cli"]
+
+
+def real_playbook_ready() -> bool:
+    """True when every notebook of the bundled playbook exists."""
+    from crmplay.playbook import load_playbook
+
+    return all(step.notebook.is_file() for step in load_playbook())
+
+
+def demo_clients_ready() -> bool:
+    return all((REPO / "client_data" / c / "client.toml").is_file() for c in ("demo", "demo_fa"))
+
+
+def _fallback_setup(root: Path) -> tuple[Path, Path | None]:
+    """Until the real notebooks and demo clients exist: a fixture playbook, and tiny stand-in
+    demo clients when the real ones are absent."""
+    playbook = write_playbook(root / "fixture_playbook.toml", [
+        {"id": "alpha", "title": "Alpha", "title_fa": "آلفا", "notebook": "ok_step.ipynb", "requires": ["customers"]},
+        {"id": "omega", "title": "Omega", "title_fa": "امگا", "notebook": "reader_step.ipynb", "depends_on": ["alpha"]},
+    ])
+    data_root = REPO / "client_data"
+    if not demo_clients_ready():
+        data_root = root / "client_data"
+        customers = ("customer_id,signup_date,status,email,phone\n"
+                     "C1,2024-01-05,active,ana@example.com,+98 912 345 6789\n"
+                     "C2,2024-02-11,churned,bo@example.com,+98 935 111 2233\n")
+        tables = {"customers": ("customers.csv", customers)}
+        make_client(data_root, "demo", name="Demo operator", tables=tables)
+        make_client(data_root, "demo_fa", name="اپراتور نمونه", language="fa", tables=tables)
+    return playbook, data_root
+
+
+def _run_demo(root: Path) -> dict:
+    root.mkdir(parents=True, exist_ok=True)
+    playbook, data_root = (None, REPO / "client_data")
+    if not (real_playbook_ready() and demo_clients_ready()):
+        playbook, data_root = _fallback_setup(root)
+    reports_root = root / "reports"
+    work = root / "cwd"  # run from a directory that is not the repository
+    work.mkdir(exist_ok=True)
+    runs = {}
+    for client in ("demo", "demo_fa"):
+        cmd = crmplay_command() + ["run", client, "--data-root", str(data_root),
+               "--reports-root", str(reports_root), "--jobs", "2", "--quiet"]
+        if playbook is not None:
+            cmd += ["--playbook", str(playbook)]
+        proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=1800)
+        runs[client] = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-5000:]}
+    return {"reports_root": str(reports_root), "data_root": str(data_root),
+            "playbook": str(playbook) if playbook else None, "runs": runs}
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory) -> dict:
+    """``crmplay run demo`` and ``crmplay run demo_fa`` once per session (shared by xdist
+    workers): ``{"reports_root", "data_root", "playbook" (None = bundled), "runs"}``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker else base
+    root = shared / "crmplay-demo-run"
+    marker = shared / "crmplay-demo-run.json"
+    with open(shared / "crmplay-demo-run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if marker.is_file():
+                return json.loads(marker.read_text(encoding="utf-8"))
+            if root.exists():
+                shutil.rmtree(root)
+            info = _run_demo(root)
+            marker.write_text(json.dumps(info), encoding="utf-8")
+            return info
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

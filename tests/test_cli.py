@@ -1,0 +1,233 @@
+"""The ``crmplay`` command: help and version, scaffolding, checking (and changing nothing),
+running with exit codes and a summary, batches that survive a broken client, demo generation."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import crmplay_command, fixture_playbook_steps, make_client, write_playbook
+from crmplay import __version__, cli
+from crmplay.config import load_config
+from crmplay.data import TABLE_SCHEMAS
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` (names relative), to prove nothing changed."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------------------------
+# help and version
+
+
+def test_version_from_the_installed_console_script():
+    out = subprocess.run(crmplay_command() + ["--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"crmplay {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["run"], ["batch"], ["demo"]])
+def test_help_everywhere(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(command + ["--help"])
+    assert exit_info.value.code == 0
+    assert "usage: crmplay" in capsys.readouterr().out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([])
+    assert exit_info.value.code == 2
+
+
+def test_steps_accept_spaces_and_commas():
+    args = cli.build_parser().parse_args(["run", "demo", "--steps", "nps,loyalty", "summary"])
+    assert cli._step_list(args.steps) == ["nps", "loyalty", "summary"]
+
+
+# --------------------------------------------------------------------------------------------
+# new
+
+
+def test_new_scaffolds_a_loadable_client_with_data_templates(tmp_path, capsys):
+    assert cli.main(["new", "acme", "--data-root", str(tmp_path), "--name", 'Acme "Best" Co',
+                     "--lang", "fa", "--currency", "IRR"]) == 0
+    folder = tmp_path / "acme"
+    config = load_config(folder)
+    assert config.client.name == 'Acme "Best" Co'
+    assert config.client.language == "fa" and config.client.currency == "IRR"
+    assert config.tables == {}  # tables are listed, commented, until the consultant supplies them
+    text = (folder / "client.toml").read_text(encoding="utf-8")
+    assert "# [tables.nps_responses]" in text
+    for table, schema in TABLE_SCHEMAS.items():
+        header = (folder / f"{table}.csv").read_text(encoding="utf-8-sig").strip()
+        assert header.split(",") == list(schema.names)
+    guide = (folder / "DATA.md").read_text(encoding="utf-8")
+    assert "## customers.csv" in guide and "customer_id" in guide
+    assert "crmplay check acme" in capsys.readouterr().out
+
+
+def test_a_scaffolded_client_passes_check(tmp_path):
+    cli.main(["new", "acme", "--data-root", str(tmp_path)])
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path)]) == 0
+
+
+def test_new_refuses_an_existing_folder(tmp_path, capsys):
+    folder = make_client(tmp_path, "acme")
+    before = tree_digest(folder)
+    assert cli.main(["new", "acme", "--data-root", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert tree_digest(folder) == before
+
+
+@pytest.mark.parametrize("name", ["../escape", ".hidden", "a/b"])
+def test_new_refuses_unsafe_names(tmp_path, name):
+    assert cli.main(["new", name, "--data-root", str(tmp_path)]) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# check
+
+
+BROKEN_CUSTOMERS = (
+    "customer_id,signup_date,status\n"
+    "C1,2024-01-05,active\n"
+    "C1,2024-13-45,active\n"       # duplicate id, impossible date
+    ",2024-02-01,sleeping\n"      # missing id, value not allowed
+)
+BROKEN_TRANSACTIONS = "customer_id,date,amount\nC1,2024-03-01,12.5\nC9,2024-03-02,abc\n"
+
+
+def make_broken_client(data_root: Path, client: str = "broken") -> Path:
+    return make_client(data_root, client, tables={
+        "customers": ("customers.csv", BROKEN_CUSTOMERS),
+        "transactions": ("transactions.csv", BROKEN_TRANSACTIONS),
+    })
+
+
+def test_check_lists_every_problem_and_changes_nothing(tmp_path, capsys):
+    folder = make_broken_client(tmp_path)
+    before = tree_digest(folder)
+    assert cli.main(["check", "broken", "--data-root", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert tree_digest(folder) == before, "crmplay check modified the client folder"
+    # file, row (as seen in the file, header = row 1), column, value and expectation
+    assert 'customers.csv, row 3, column "customer_id"' in out  # the duplicate
+    assert '"2024-13-45"' in out and 'column "signup_date"' in out
+    assert '"sleeping"' in out
+    assert 'customers.csv, row 4, column "customer_id"' in out  # missing id
+    assert 'transactions.csv, row 3, column "amount": "abc"' in out
+    assert "C9" in out  # transaction of an unknown customer
+    assert "expected" in out
+
+
+def test_check_reports_config_errors_with_key_and_file(tmp_path, capsys):
+    make_client(tmp_path, "acme", extra_toml="[survey]\nnps_scale = 7\n")
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "client.toml" in out and "survey.nps_scale" in out
+
+
+def test_check_a_good_client(tmp_path, capsys):
+    make_client(tmp_path, "acme")
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_check_a_missing_client(tmp_path, capsys):
+    assert cli.main(["check", "ghost", "--data-root", str(tmp_path)]) == 2
+    assert "no client folder" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# run and batch (fixture playbook)
+
+
+def test_run_prints_a_summary_and_exits_1_when_a_step_failed(tmp_path, capsys):
+    playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
+    make_client(tmp_path / "data", "acme")
+    code = cli.main(["run", "acme", "--data-root", str(tmp_path / "data"), "--reports-root",
+                     str(tmp_path / "reports"), "--playbook", str(playbook), "--jobs", "1", "-q"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "step" in out and "status" in out
+    for line in ("alpha", "beta", "gamma", "delta", "summary"):
+        assert line in out
+    assert "the beta table has no usable rows" in out
+    assert str(tmp_path / "reports" / "acme" / "index.html") in out
+
+
+def test_run_exits_0_when_every_step_is_ok_or_skipped(tmp_path, capsys):
+    playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
+    make_client(tmp_path / "data", "acme")
+    code = cli.main(["run", "acme", "--data-root", str(tmp_path / "data"), "--reports-root",
+                     str(tmp_path / "reports"), "--playbook", str(playbook), "--steps", "alpha,gamma",
+                     "--jobs", "1", "-q"])
+    assert code == 0
+    run = json.loads((tmp_path / "reports" / "acme" / "run.json").read_text(encoding="utf-8"))
+    assert [(s["id"], s["status"]) for s in run["steps"]] == [("alpha", "ok"), ("gamma", "skipped")]
+
+
+def test_run_exits_2_on_bad_data_and_on_unknown_steps(tmp_path, capsys):
+    playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
+    make_broken_client(tmp_path / "data")
+    common = ["--data-root", str(tmp_path / "data"), "--reports-root", str(tmp_path / "reports"),
+              "--playbook", str(playbook), "--jobs", "1", "-q"]
+    assert cli.main(["run", "broken", *common]) == 2
+    out = capsys.readouterr().out
+    assert "crmplay check broken" in out and "customers.csv" in out
+    assert cli.main(["run", "broken", *common, "--steps", "nope"]) == 2
+    assert "unknown step" in capsys.readouterr().err
+
+
+def test_batch_finishes_the_good_client_reports_the_broken_one_and_exits_1(tmp_path):
+    playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
+    make_client(tmp_path / "data", "good")
+    make_broken_client(tmp_path / "data")
+    reports = tmp_path / "reports"
+    proc = subprocess.run(crmplay_command() + [
+        "batch", "--data-root", str(tmp_path / "data"), "--reports-root", str(reports),
+        "--playbook", str(playbook), "--steps", "alpha", "summary", "--jobs", "2"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "good" in proc.stdout and "broken" in proc.stdout
+    good = json.loads((reports / "good" / "run.json").read_text(encoding="utf-8"))
+    broken = json.loads((reports / "broken" / "run.json").read_text(encoding="utf-8"))
+    assert good["status"] == "ok" and [s["status"] for s in good["steps"]] == ["ok", "ok"]
+    assert broken["status"] == "failed" and broken["problem_count"] >= 4
+    portfolio = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="good/index.html"' in portfolio and 'href="broken/index.html"' in portfolio
+
+
+def test_batch_with_no_clients_is_a_usage_error(tmp_path, capsys):
+    assert cli.main(["batch", "--data-root", str(tmp_path / "empty")]) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# demo
+
+
+def test_demo_writes_one_small_client(tmp_path, capsys):
+    assert cli.main(["demo", "--out", str(tmp_path / "tiny"), "--customers", "60"]) == 0
+    config = load_config(tmp_path / "tiny")
+    assert config.has_table("customers") and config.has_table("nps_responses")
+
+
+def test_demo_by_default_refreshes_both_demo_clients(tmp_path, monkeypatch):
+    from crmplay import demo
+
+    calls = []
+    monkeypatch.setattr(demo, "write_demo_clients", lambda root, **kw: calls.append((root, kw)) or [])
+    assert cli.main(["demo", "--data-root", str(tmp_path)]) == 0
+    assert calls == [(str(tmp_path), {})]
+
+
+def test_demo_refuses_to_overwrite_a_real_client(tmp_path, capsys):
+    make_client(tmp_path, "demo")
+    assert cli.main(["demo", "--data-root", str(tmp_path), "--customers", "60"]) == 2
+    assert "refusing" in capsys.readouterr().err
