@@ -16,8 +16,6 @@ enum values), never ids, names or free text.
 """
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +24,7 @@ import pandas as pd
 from .intake import ClientIntake
 from .problems import PROBLEM_KINDS, Problem, sort_problems
 from .schemas import TABLE_SCHEMAS
+from ..playbook import Step, load_playbook
 
 #: Column kinds whose values are shown in stakeholder problem listings (no personal data).
 SHOWN_VALUE_KINDS = ("number", "date", "flag", "score", "enum")
@@ -143,16 +142,7 @@ def problems_for_consultant(problems: list[Problem]) -> pd.DataFrame:
                                               "severity", "kind", "table"]).astype({"row": "Int64"})
 
 
-def load_playbook(path: str | Path | None = None) -> list[dict[str, Any]]:
-    """The steps of ``playbook/playbook.toml`` (``crmplay.resources.playbook_dir()`` by default)."""
-    if path is None:
-        from ..resources import playbook_dir
-
-        path = playbook_dir() / "playbook.toml"
-    return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("step", [])
-
-
-def step_readiness(intake: ClientIntake, steps: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+def step_readiness(intake: ClientIntake, steps: list[Step] | None = None) -> pd.DataFrame:
     """Which playbook steps the data enables.
 
     A step is ``ready`` when every table in its ``requires`` (and at least one of its
@@ -165,8 +155,8 @@ def step_readiness(intake: ClientIntake, steps: list[dict[str, Any]] | None = No
     supplied = set(intake.tables)
     records = []
     for step in steps:
-        requires = list(step.get("requires", []))
-        any_of = list(step.get("requires_any", []))
+        requires = list(step.requires)
+        any_of = list(step.requires_any)
         missing = [t for t in requires if t not in supplied]
         blocked = [t for t in requires if t in supplied and not intake.usable(t)]
         if any_of:
@@ -178,8 +168,8 @@ def step_readiness(intake: ClientIntake, steps: list[dict[str, Any]] | None = No
                 else:
                     missing += any_of
         status = "missing" if missing else ("blocked" if blocked else "ready")
-        records.append({"step": step["id"], "title": step.get("title", step["id"]),
-                        "title_fa": step.get("title_fa", step.get("title", step["id"])), "status": status,
+        records.append({"step": step.id, "title": step.title,
+                        "title_fa": step.title_for("fa"), "status": status,
                         "needs": requires or any_of, "missing": missing, "blocked_by": blocked})
     return pd.DataFrame.from_records(records, columns=["step", "title", "title_fa", "status", "needs", "missing",
                                                        "blocked_by"])
