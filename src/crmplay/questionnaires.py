@@ -79,7 +79,7 @@ def ipa_questionnaire(needs: Iterable[str], lang: str = "en", scale: tuple[int, 
 def _markdown(kano: pd.DataFrame | None, ipa: pd.DataFrame | None, lang: str, scale: tuple[int, int]) -> str:
     lines: list[str] = []
     if kano is not None:
-        lines += [f"## Kano", "", t("needs.questionnaire.kano_intro", lang), ""]
+        lines += ["## Kano", "", t("needs.questionnaire.kano_intro", lang), ""]
         answers = kano_answers(lang)
         for i, row in enumerate(kano.itertuples(), start=1):
             lines.append(f"{i}. {row.question}")

@@ -6,7 +6,6 @@ catalogue in the report language and tick numbers use the language's digits.
 """
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
