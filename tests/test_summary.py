@@ -109,13 +109,13 @@ def test_a_loyalty_design_that_loses_money_is_redesigned_not_piloted():
 def test_page_sections_in_english_and_persian():
     s = S.build_summary(_full(), None, currency="IRT")
     nps_en = P.section_markdown(s, "nps", "en")
-    assert "**Net Promoter Score: -12.**" in nps_en and "between -16 and -8" in nps_en
+    assert "**Net Promoter Score: -12.4.**" in nps_en and "between -16.3 and -8.5" in nps_en
     assert "billing (35% of what the survey explains)" in nps_en
     assert "customers rate it 2.7 out of 5, though its importance to them is 4.6" in P.section_markdown(s, "needs", "en")
     assert "IRT 29,400 a year" in P.section_markdown(s, "loyalty", "en")
     assert "Every chapter ran" in P.section_markdown(s, "missing", "en")
     nps_fa = P.section_markdown(s, "nps", "fa")
-    assert "−۱۲" in nps_fa and "۲٬۰۰۰" in nps_fa
+    assert "−۱۲٫۴" in nps_fa and "۲٬۰۰۰" in nps_fa
     assert "تومان" in P.section_markdown(s, "loyalty", "fa")
     frame = P.actions_frame(s, "fa")
     assert list(frame.columns) == ["horizon", "action", "evidence", "source"]

@@ -90,11 +90,11 @@ def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
         return t("summary.page.nps_none", lang)
     lines = []
     if nps.get("ci_low") is not None and nps.get("ci_high") is not None:
-        lines.append(t("summary.page.nps", lang, nps=fmt_signed(nps["nps"], lang, 0), low=fmt_signed(nps["ci_low"], lang, 0),
-                       high=fmt_signed(nps["ci_high"], lang, 0), n=fmt_number(nps.get("n"), lang),
+        lines.append(t("summary.page.nps", lang, nps=fmt_signed(nps["nps"], lang, 1), low=fmt_signed(nps["ci_low"], lang, 1),
+                       high=fmt_signed(nps["ci_high"], lang, 1), n=fmt_number(nps.get("n"), lang),
                        confidence=fmt_percent(nps.get("confidence") or 0.95, lang, 0)))
     else:
-        lines.append(t("summary.page.nps_no_ci", lang, nps=fmt_signed(nps["nps"], lang, 0), n=fmt_number(nps.get("n"), lang)))
+        lines.append(t("summary.page.nps_no_ci", lang, nps=fmt_signed(nps["nps"], lang, 1), n=fmt_number(nps.get("n"), lang)))
     lines.append(t("summary.page.nps_explain", lang))
     if nps.get("scale") == "1-10" or nps.get("comparable_with_benchmarks") is False:
         lines.append(t("summary.page.nps_not_comparable", lang))
