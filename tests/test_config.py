@@ -98,3 +98,14 @@ def test_cut_points_must_be_ordered(tmp_path):
 def test_logo_must_exist(tmp_path):
     with pytest.raises(ConfigError, match="branding.logo"):
         load_config(write(tmp_path, '[client]\nname="A"\n[branding]\nlogo = "logo.png"\n'))
+
+
+def test_table_decimal_mark_defaults_to_point_and_is_checked(tmp_path):
+    cfg = load_config(write(tmp_path, '[client]\nname="A"\n[tables.transactions]\nfile = "tx.csv"\n'
+                                      '[tables.customers]\nfile = "c.csv"\ndecimal = ","\n'))
+    assert cfg.tables["transactions"].decimal == "."
+    assert cfg.tables["customers"].decimal == ","
+    (tmp_path / "other").mkdir()
+    with pytest.raises(ConfigError, match=r"tables\.customers\.decimal.*';'"):
+        load_config(write(tmp_path / "other", '[client]\nname="A"\n[tables.customers]\nfile = "c.csv"\n'
+                                              'decimal = ";"\n'))

@@ -65,6 +65,8 @@ def _ctx(tmp_path, lang: str, tables: dict) -> nbmod.StepContext:
 def shown(monkeypatch):
     items: list = []
     monkeypatch.setattr(nbmod, "_display", items.append)
+    # figures with a text description go straight to IPython's display (with alt metadata)
+    monkeypatch.setattr("IPython.display.display", lambda obj, *more, **kw: items.append(obj))
     # the tables are handed to the context directly, as if the client had configured them
     monkeypatch.setattr(nbmod.StepContext, "has", lambda self, table: self._tables.get(table) is not None)
     return items

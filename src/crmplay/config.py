@@ -118,6 +118,7 @@ class TableSpec:
     dates: str = "iso"  # iso | jalali | dayfirst | monthfirst: how date columns are written
     jalali_columns: tuple[str, ...] = ()  # canonical date columns written as Jalali when dates != jalali
     header_row: int = 1  # 1-based row of the header in the file
+    decimal: str = "."  # decimal mark of the file's numbers: "." or "," (then "." or a space separates thousands)
     columns: dict[str, str] = field(default_factory=dict)  # client header -> canonical name
 
 
@@ -287,6 +288,8 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path) -> ClientConfig
             problems.append((f"tables.{tname}.dates", f"{spec.dates!r}: expected iso, jalali, dayfirst or monthfirst"))
         if spec.header_row < 1:
             problems.append((f"tables.{tname}.header_row", "must be 1 or more"))
+        if spec.decimal not in (".", ","):
+            problems.append((f"tables.{tname}.decimal", f"{spec.decimal!r}: expected \".\" or \",\""))
 
     if problems:
         raise ConfigError(path, problems)

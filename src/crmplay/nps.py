@@ -11,6 +11,7 @@ lazy re-exports, the rest of the step's API, which lives in one module per conce
 ``crmplay.nps_verbatims`` the theme dictionary (English and Persian) coding every comment
 ``crmplay.nps_economics`` value of promoters/passives/detractors, scenarios, follow-up list
 ``crmplay.nps_report``    :func:`analyse` (the whole step), ``results/nps.json``, report cells
+``crmplay.nps_labels``    attribute, theme and trend-period names in the report language
 ========================  ===================================================================
 
 Units: an NPS is in **points** from -100 to +100; shares are fractions 0-1.
@@ -55,6 +56,7 @@ class Options:
     ci_method: str = "adjusted-wald"  # adjusted-wald | wald
     confidence: float = 0.95
     period: str = "month"  # month | quarter: trend granularity
+    calendar: str = ""  # gregorian | jalali: trend periods; "" = jalali when the client's language is fa
     correction: str = "holm"  # holm | bh: multiple-comparison correction for segments
     bootstrap: int = 200  # bootstrap resamples for driver-importance intervals
     themes: dict[str, list[str]] = field(default_factory=dict)  # extra theme -> keywords/patterns
@@ -72,6 +74,8 @@ class Options:
             problems.append(f"confidence {self.confidence!r}: expected a fraction such as 0.95")
         if self.period not in ("month", "quarter"):
             problems.append(f"period {self.period!r}: expected 'month' or 'quarter'")
+        if self.calendar not in ("", "gregorian", "jalali"):
+            problems.append(f"calendar {self.calendar!r}: expected 'gregorian' or 'jalali' (or leave it out)")
         if self.correction not in ("holm", "bh"):
             problems.append(f"correction {self.correction!r}: expected 'holm' or 'bh'")
         if self.bootstrap < 0:
@@ -607,6 +611,11 @@ _LAZY: dict[str, str] = {
     "NpsAnalysis": "crmplay.nps_report",
     "analyse": "crmplay.nps_report",
     "what_moved": "crmplay.nps_report",
+    "trend_calendar": "crmplay.nps_report",
+    # crmplay.nps_labels
+    "attribute_label": "crmplay.nps_labels",
+    "theme_label": "crmplay.nps_labels",
+    "period_label": "crmplay.nps_labels",
 }
 
 

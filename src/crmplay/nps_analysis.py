@@ -180,21 +180,58 @@ TREND_COLUMNS = ["period", "start", "n", "nps", "ci_low", "ci_high", "too_few", 
                  "p_adjusted", "significant_change"]
 
 
+#: Calendars a trend can be grouped in.
+CALENDARS = ("gregorian", "jalali")
+
+
+def _year_month(dates: pd.Series, calendar: str) -> tuple[np.ndarray, np.ndarray]:
+    """(year, month) arrays of ``dates`` in ``calendar``; Jalali conversion once per distinct day."""
+    if calendar == "gregorian":
+        return dates.dt.year.to_numpy().astype(np.int64), dates.dt.month.to_numpy().astype(np.int64)
+    import jdatetime
+
+    days = dates.dt.normalize()
+    codes, uniques = pd.factorize(days)
+    pairs = [jdatetime.date.fromgregorian(date=d.date()) for d in uniques]
+    years = np.array([j.year for j in pairs], dtype=np.int64)
+    months = np.array([j.month for j in pairs], dtype=np.int64)
+    return years[codes], months[codes]
+
+
+def _period_starts(years: np.ndarray, months: np.ndarray, calendar: str) -> pd.Series:
+    """Gregorian first day of each (year, month) period of ``calendar``."""
+    if calendar == "gregorian":
+        return pd.to_datetime({"year": years, "month": months, "day": np.ones_like(years)})
+    import jdatetime
+
+    return pd.Series(pd.to_datetime([jdatetime.date(int(y), int(m), 1).togregorian()
+                                     for y, m in zip(years, months)]), dtype="datetime64[ns]")
+
+
 def trend(responses: pd.DataFrame, period: str = "month", *, confidence: float = 0.95,
           method: str = "adjusted-wald", min_n: int = 30, correction: str = "holm",
-          date_column: str = "date") -> pd.DataFrame:
+          date_column: str = "date", calendar: str = "gregorian") -> pd.DataFrame:
     """NPS per month or quarter, with the change from the previous period tested.
+
+    ``calendar`` is ``"gregorian"`` or ``"jalali"``: Jalali periods are Solar Hijri months
+    (``"1404-01"`` is Farvardin 1404, 2025-03-21 to 2025-04-20) and quarters of the Iranian
+    year (``"1404Q1"`` is Farvardin-Khordad), so an Iranian client's trend follows the months
+    and fiscal quarters it reports in. Period ids keep the year of their calendar (a Jalali
+    year is below 1700, a Gregorian one above), so a label can tell them apart.
 
     Returns
     -------
     DataFrame
-        period ("2025-03" or "2025Q1"), start (first day), n, nps, ci_low, ci_high (points),
+        period ("2025-03" or "2025Q1"; Jalali "1404-01" or "1404Q1"), start (first day, Gregorian),
+        n, nps, ci_low, ci_high (points),
         too_few, change (points, from the previous period shown), z, p_value, p_adjusted
         (corrected over all period-to-period tests), significant_change. Periods without
         responses are left out; responses without a date are not counted.
     """
     if period not in ("month", "quarter"):
         raise ValueError(f"period {period!r}: expected 'month' or 'quarter'")
+    if calendar not in CALENDARS:
+        raise ValueError(f"calendar {calendar!r}: expected 'gregorian' or 'jalali'")
     if date_column not in responses.columns:
         return pd.DataFrame(columns=TREND_COLUMNS)
     dates = pd.to_datetime(responses[date_column], errors="coerce")
@@ -203,8 +240,7 @@ def trend(responses: pd.DataFrame, period: str = "month", *, confidence: float =
         return pd.DataFrame(columns=TREND_COLUMNS)
     codes = _codes(responses)[valid]
     dates = dates[valid]
-    year = dates.dt.year.to_numpy().astype(np.int64)
-    month = dates.dt.month.to_numpy().astype(np.int64)
+    year, month = _year_month(dates, calendar)
     step = 1 if period == "month" else 3
     key = year * 12 + (month - 1) // step * step
     first = int(key.min())
@@ -217,7 +253,7 @@ def trend(responses: pd.DataFrame, period: str = "month", *, confidence: float =
         labels = [f"{y:04d}-{m:02d}" for y, m in zip(years, months)]
     else:
         labels = [f"{y:04d}Q{(m - 1) // 3 + 1}" for y, m in zip(years, months)]
-    starts = pd.to_datetime({"year": years, "month": months, "day": np.ones_like(years)})
+    starts = _period_starts(years, months, calendar)
     v = intervals(counts[:, 0], counts[:, 1], counts[:, 2], confidence, method)
     n = counts.sum(axis=1)
     too_few = n < min_n

@@ -10,6 +10,7 @@ tables, analyses, writes the consultant's follow-up CSV and the results file.
 ``margin_of_error`` (points), ``nps_adjusted``, ``benchmark`` ({value, diff, ci_low, ci_high,
 p_value, significant} or null), ``drivers_r2_ci`` [low, high], ``drivers_n``,
 ``drivers_dropped`` [{attribute, reason}], ``drivers_reason``, ``period`` ("month"|"quarter"),
+``calendar`` ("gregorian"|"jalali": the calendar of the trend periods, see :func:`trend_calendar`),
 ``touchpoints`` [{touchpoint, kind, n, nps, ci_low, ci_high, too_few}], ``touchpoint_comparison``
 ({diff, ci_low, ci_high, z, p_value, significant} relationship minus transactional, or null),
 ``comments_n``, ``themes_uncoded``, ``followup`` ({count, file}), ``segment_columns_missing``.
@@ -53,6 +54,7 @@ class NpsAnalysis:
     benchmark: Comparison | None
     options: Options
     survey: Survey
+    calendar: str = "gregorian"  # calendar of the trend periods (see trend_calendar)
     timings: dict[str, float] = field(default_factory=dict)
     followup_file: str | None = None  # where run() wrote the follow-up CSV, relative to the client's reports
 
@@ -72,6 +74,7 @@ class NpsAnalysis:
             "drivers_dropped": [{"attribute": a, "reason": r} for a, r in self.drivers.dropped],
             "drivers_reason": self.drivers.reason,
             "period": self.options.period,
+            "calendar": self.calendar,
             "trend": _records(self.trend.drop(columns=["start"], errors="ignore")),
             "segments": _records(self.segments),
             "segment_columns_missing": list(self.segment_columns_missing),
@@ -171,8 +174,9 @@ def analyse(responses: pd.DataFrame, config: ClientConfig | None = None, *,
     seg = segments(grouped, seg_cols, confidence=conf, method=method, min_n=survey.min_segment_n,
                    correction=options.correction)
     tick("segments")
+    calendar = trend_calendar(options, config)
     per = trend(grouped, options.period, confidence=conf, method=method, min_n=survey.min_segment_n,
-                correction=options.correction)
+                correction=options.correction, calendar=calendar)
     tick("trend")
     touch = touchpoints(grouped, confidence=conf, method=method, min_n=survey.min_segment_n)
     tick("touchpoints")
@@ -201,7 +205,23 @@ def analyse(responses: pd.DataFrame, config: ClientConfig | None = None, *,
     return NpsAnalysis(overall=overall, distribution=distribution, segments=seg, segment_columns=seg_cols,
                        segment_columns_missing=seg_missing, trend=per, touchpoints=touch, drivers=drv,
                        themes=thm, quotes=quotes, economics=eco, followup=follow, benchmark=bench,
-                       options=options, survey=survey, timings=timings)
+                       options=options, survey=survey, calendar=calendar, timings=timings)
+
+
+def trend_calendar(options: Options, config: ClientConfig | None = None) -> str:
+    """The calendar of the trend periods: ``[steps.nps] calendar`` when set, else ``"jalali"``
+    for a client whose language is Persian and ``"gregorian"`` otherwise.
+
+    The periods follow the client, not the report language: an Iranian company plans, closes
+    its books (fiscal year from 1 Farvardin) and reads its dashboards by Jalali month, and a
+    Gregorian month straddles two Jalali ones, so no relabelling of Gregorian months could give
+    its managers their months. Tying the choice to the client keeps ``results/nps.json`` one
+    set of figures whichever language a report is rendered in.
+    """
+    if options.calendar:
+        return options.calendar
+    language = getattr(getattr(config, "client", None), "language", "en")
+    return "jalali" if language == "fa" else "gregorian"
 
 
 def what_moved(driver_result: DriverResult, theme_result: ThemeResult, top: int = 3) -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from .charts import nps as charts
-from .i18n import has, to_local_digits
+from .i18n import has
+from . import nps_labels as labels
 from .nps import GROUPS, sample_size
-from .nps_drivers import RATING_PREFIX
 from .nps_economics import CLIENT_DATA
 from .nps_report import NpsAnalysis, what_moved
 from .privacy import escape
@@ -30,14 +30,13 @@ def _catalogue_or(key: str, lang: str, fallback: str, tr: Any) -> str:
 
 
 def attribute_label(attribute: str, tr: Any) -> str:
-    """Display name of a ``rating_*`` attribute (catalogue ``nps.attribute.<name>``)."""
-    name = attribute[len(RATING_PREFIX):] if attribute.startswith(RATING_PREFIX) else attribute
-    return _catalogue_or(f"nps.attribute.{name}", tr.lang, name.replace("_", " ").capitalize(), tr)
+    """Display name of a ``rating_*`` attribute (see :func:`crmplay.nps_labels.attribute_label`)."""
+    return labels.attribute_label(attribute, tr.lang)
 
 
 def theme_label(theme: str, tr: Any) -> str:
-    """Display name of a verbatim theme (catalogue ``nps.theme.<id>``)."""
-    return _catalogue_or(f"nps.theme.{theme}", tr.lang, str(theme).replace("_", " ").capitalize(), tr)
+    """Display name of a verbatim theme (see :func:`crmplay.nps_labels.theme_label`)."""
+    return labels.theme_label(theme, tr.lang)
 
 
 def group_labels(tr: Any) -> dict[str, str]:
@@ -55,15 +54,8 @@ def p_text(tr: Any, p: float) -> str:
 
 
 def period_label(period: str, tr: Any) -> str:
-    """"2025-03" / "2025Q1" in the report language (Gregorian periods)."""
-    text = str(period)
-    if "Q" in text:
-        year, quarter = text.split("Q", 1)
-        return tr("nps.trend.quarter_label", year=to_local_digits(year, tr.lang),
-                  quarter=to_local_digits(quarter, tr.lang))
-    if tr.lang == "fa":
-        text = text.replace("-", "/")
-    return to_local_digits(text, tr.lang)
+    """A trend period in the report language (see :func:`crmplay.nps_labels.period_label`)."""
+    return labels.period_label(period, tr.lang)
 
 
 def join(items: list[str], tr: Any) -> str:

@@ -13,7 +13,8 @@ Main entry points
 -----------------
 - :func:`load_table` ``(config, name) -> DataFrame``: one validated table (raises DataError).
 - :func:`load_client` ``(config) -> dict[str, DataFrame]``: all tables + cross-table checks.
-- :func:`check_client` ``(config) -> list[Problem]``: every problem, never raises for data.
+- :func:`check_client` ``(config) -> list[Problem]``: every problem, never raises for data (segment
+  columns of client.toml that the NPS step will not find included).
 - :func:`source_info` ``(config) -> list[dict]``: file, sha256, bytes, rows, encoding, columns.
 - :func:`inspect_client` ``(config) -> ClientIntake``: all of the above in one read.
 - :func:`file_sha256` ``(path) -> str``.
@@ -33,13 +34,13 @@ from .intake import (ClientIntake, TableIntake, check_client, inspect_client, lo
                      source_info)
 from .normalise import (clean_key, fold_arabic_letters, header_key, jalali_to_gregorian, parse_dates,
                         parse_numbers, to_ascii_digits)
-from .problems import PROBLEM_KINDS, DataError, Problem
+from .problems import PROBLEM_KINDS, DataError, Expected, Problem, expected, expected_text
 from .readers import ENCODING_LABELS, detect_encoding, file_sha256
 from .schemas import CUSTOMER_REFERENCES, KINDS, TABLE_SCHEMAS, ColumnPattern, ColumnSpec, TableSchema
 
 __all__ = [
     "TABLE_SCHEMAS", "TableSchema", "ColumnSpec", "ColumnPattern", "KINDS", "CUSTOMER_REFERENCES",
-    "DataError", "Problem", "PROBLEM_KINDS",
+    "DataError", "Problem", "PROBLEM_KINDS", "Expected", "expected", "expected_text",
     "load_table", "load_client", "check_client", "source_info", "inspect_client", "read_table",
     "ClientIntake", "TableIntake",
     "file_sha256", "detect_encoding", "ENCODING_LABELS",

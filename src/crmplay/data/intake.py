@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .problems import DataError, Problem
+from .problems import DataError, Problem, expected
 from .readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
 from .schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
 from .validate import build_table, check_references
@@ -121,7 +121,8 @@ def read_table(config: Any, name: str) -> TableIntake:
     except Exception as exc:  # ReadError, or anything a damaged file makes a library raise
         problem = exc.problem if isinstance(exc, ReadError) else Problem(
             file=rel, row=None, column="", canonical="", value="", severity="error", kind="unreadable_file",
-            table=name, expected=f"a readable {path.suffix.lstrip('.') or 'data'} file ({type(exc).__name__}: {exc})")
+            table=name, expected=expected("readable_file", ext=path.suffix.lstrip('.') or 'data',
+                                            error=f"{type(exc).__name__}: {exc}"))
         return TableIntake(name=name, file=rel, path=path, frame=None, rows=np.empty(0, dtype=np.int64), columns={},
                            problems=[problem], header_row=spec.header_row,
                            sha256=file_sha256(path) if path.is_file() else None,
@@ -147,7 +148,30 @@ def inspect_client(config: Any, tables: list[str] | None = None) -> ClientIntake
     frames = {n: t.frame for n, t in read.items() if t.frame is not None}
     cross = check_references(frames, {n: t.rows for n, t in read.items()}, {n: t.file for n, t in read.items()},
                              {n: {v: k for k, v in t.columns.items()} for n, t in read.items()})
+    cross += check_segment_columns(config, read)
     return ClientIntake(config=config, tables=read, cross_problems=cross)
+
+
+def check_segment_columns(config: Any, tables: dict[str, TableIntake]) -> list[Problem]:
+    """A warning for each ``[survey] segment_columns`` entry the NPS step will not find.
+
+    The NPS step looks for a segment column by its exact name in ``nps_responses`` and, when
+    the responses carry ``customer_id``, in ``customers``; a column in neither is reported
+    against the ``nps_responses`` file (the consultant fixes the name in client.toml or asks
+    for the column). Nothing is reported when ``nps_responses`` was not supplied or not read.
+    """
+    survey = getattr(config, "survey", None)
+    responses = tables.get("nps_responses")
+    if survey is None or not survey.segment_columns or responses is None or responses.frame is None:
+        return []
+    found = set(responses.frame.columns)
+    customers = tables.get("customers")
+    if "customer_id" in found and customers is not None and customers.frame is not None:
+        found |= set(customers.frame.columns)
+    return [Problem(file=responses.file, row=None, column=column, canonical="", value="",
+                    expected=expected("segment_column"), severity="warning", kind="segment_column_not_found",
+                    table="nps_responses")
+            for column in survey.segment_columns if column not in found]
 
 
 def load_table(config: Any, name: str) -> pd.DataFrame:

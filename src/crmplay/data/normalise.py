@@ -18,7 +18,8 @@ Characters handled
 Persian digits U+06F0-U+06F9 and Arabic-Indic digits U+0660-U+0669 become ASCII; the Arabic
 decimal separator U+066B becomes ``.``; the Arabic thousands separator U+066C, the Arabic comma
 U+060C and ``,`` are thousands separators (accepted only in groups of three digits, so ``1,5``
-is an error rather than 15). Arabic ye U+064A and alef maksura U+0649 become Persian ye U+06CC;
+is an error rather than 15; a table read with ``decimal = ","`` swaps the roles of ``,`` and
+``.``, see :func:`parse_numbers`). Arabic ye U+064A and alef maksura U+0649 become Persian ye U+06CC;
 Arabic kaf U+0643 becomes Persian kaf U+06A9. Direction marks (U+200E, U+200F, U+061C),
 embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069), zero-width space U+200B and
 the BOM U+FEFF are removed; the zero-width non-joiner U+200C is part of Persian spelling and is
@@ -33,6 +34,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+
+from .problems import Numeral, expected
 
 PERSIAN_DIGITS = "".join(chr(c) for c in range(0x06F0, 0x06FA))
 ARABIC_INDIC_DIGITS = "".join(chr(c) for c in range(0x0660, 0x066A))
@@ -61,6 +64,12 @@ _NUMBER_TABLE = str.maketrans({
     **{ord(c): None for c in INVISIBLE_MARKS + JOINERS},
 })
 
+#: The same for a file that writes decimals with a comma (``decimal = ","`` in client.toml): the
+#: text is rewritten to the dot form, so ``,`` and the Arabic comma become the decimal point and
+#: ``.`` a thousands separator; the Arabic decimal and thousands separators keep their roles.
+_COMMA_DECIMAL_TABLE = str.maketrans({**_NUMBER_TABLE, ord("."): ",", ord(","): ".", ord(ARABIC_COMMA): "."})
+DECIMAL_SEPARATORS = (".", ",")
+
 _MARKS_RE = re.compile(f"[{INVISIBLE_MARKS}]")
 _EDGE_RE = re.compile(f"^[{_WS}{JOINERS}{INVISIBLE_MARKS}]+|[{_WS}{JOINERS}{INVISIBLE_MARKS}]+$")
 _INNER_WS_RE = re.compile(f"[{_WS}]+")
@@ -81,6 +90,10 @@ _UNIT_CODE = {u: code for code, units in CURRENCY_UNITS.items() for u in units}
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNIT_CODE, key=len, reverse=True))
 _MONEY_RE = re.compile(rf"^(?P<pre>{_UNIT_RE})?(?P<num>[^a-z\u0600-\u06ff$€£\ufdfc]*?)(?P<post>{_UNIT_RE})?$", re.IGNORECASE)
 _GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: A plain ASCII number with a decimal comma and optional point thousands (``decimal = ","``).
+_PLAIN_COMMA_DECIMAL = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+#: A comma used as the decimal mark (``1,5``, ``12,75``, ``1.234,5``) in a file read with ``.``.
+_COMMA_DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 
 FLAG_WORDS: dict[str, bool] = {
     "yes": True, "y": True, "true": True, "t": True, "1": True, "1.0": True,
@@ -269,9 +282,11 @@ def clean_texts(raw: pd.Series) -> pd.Series:
     return result.mask(result == "")
 
 
-def _number_text(text: str, currency: str | None, money: bool) -> tuple[str | None, str | None]:
+def _number_text(text: str, currency: str | None, money: bool, decimal: str = ".",
+                 table: str = "") -> tuple[str | None, str | None]:
     """(cleaned number text or None, note) for one value the fast path could not read."""
-    t = _INNER_WS_RE.sub("", text.translate(_NUMBER_TABLE)).translate(_LETTER_TABLE)
+    translation = _COMMA_DECIMAL_TABLE if decimal == "," else _NUMBER_TABLE
+    t = _INNER_WS_RE.sub("", text.translate(translation)).translate(_LETTER_TABLE)
     m = _MONEY_RE.match(t)
     if m is None:
         return None, None
@@ -285,13 +300,15 @@ def _number_text(text: str, currency: str | None, money: bool) -> tuple[str | No
             return None, None
         wanted = (currency or "").upper()
         if code != wanted:
-            return None, f"an amount in {wanted or 'the client currency'} (this value is in {code})"
+            return None, expected("amount_in", currency=wanted or "the client currency", found=code)
     if num.startswith("(") and num.endswith(")"):
         num = "-" + num[1:-1]
     elif num.endswith("-") and not num.startswith(("-", "+")):
         num = "-" + num[:-1]
     if "," in num:
         if not _GROUPED_RE.match(num):
+            if decimal == "." and _COMMA_DECIMAL_RE.match(num):
+                return None, expected("decimal_comma", table=table)
             return None, None
         num = num.replace(",", "")
     return num, None
@@ -309,9 +326,17 @@ def _to_float(text: pd.Series) -> np.ndarray:
         return pd.to_numeric(text, errors="coerce").astype("float64").to_numpy(copy=True)
 
 
-def parse_numbers(raw: pd.Series, *, money: bool = False, currency: str | None = None) -> Parsed:
+def parse_numbers(raw: pd.Series, *, money: bool = False, currency: str | None = None, decimal: str = ".",
+                  table: str = "") -> Parsed:
     """Numbers from text: ASCII, Persian or Arabic-Indic digits, thousands separators in groups
     of three, the Arabic decimal separator, accounting negatives ``(120)`` and a trailing minus.
+
+    ``decimal`` is the file's decimal mark (``[tables.<name>] decimal`` in client.toml). With
+    ``"."`` (the default) a comma only separates thousands in groups of three: ``1,5`` is an
+    error (with a note pointing at the option), never 15. With ``","`` the comma is the decimal
+    mark and ``.`` or a space separates thousands: ``1,5`` is 1.5, ``1.234,5`` and ``1 234,5``
+    are 1234.5, and ``1.5`` is an error. The Arabic decimal separator ``٫`` is a decimal mark
+    in both. ``table`` names the table in that note.
 
     ``money`` columns also accept a currency unit (``$``, ``ریال``, ``تومان``, ``IRR`` ...)
     before or after the amount when it is the client's ``currency``; an amount in another
@@ -322,28 +347,46 @@ def parse_numbers(raw: pd.Series, *, money: bool = False, currency: str | None =
     vectorised string operations (digits, separators, grouping); then, once per distinct value,
     currency units and accounting signs.
     """
+    if decimal not in DECIMAL_SEPARATORS:
+        raise ValueError(f"decimal must be one of {DECIMAL_SEPARATORS}, not {decimal!r}")
+    translation = _COMMA_DECIMAL_TABLE if decimal == "," else _NUMBER_TABLE
     s = _as_text(raw)
     blank = blank_mask(s)
-    values = _to_float(s.where(~blank))
+    if decimal == ",":
+        # ASCII "1.234,5", "1,5" and "12" in Arrow's kernels; the rest below ("1.234" is 1234 here)
+        values = np.full(len(s), np.nan)
+        plain = ~blank & s.str.fullmatch(_PLAIN_COMMA_DECIMAL).to_numpy(bool)
+        if plain.any():
+            values[plain] = _to_float(s[plain].str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    else:
+        values = _to_float(s.where(~blank))
     todo = ~blank & np.isnan(values)
     notes: dict[int, str] = {}
     if todo.any():
         idx = np.flatnonzero(todo)
-        text = s[todo].str.translate(_NUMBER_TABLE).str.replace(f"[{_WS}]", "", regex=True)
+        text = s[todo].str.translate(translation).str.replace(f"[{_WS}]", "", regex=True)
         grouped = text.str.match(_GROUPED_RE.pattern).to_numpy(bool)
         if grouped.any():
             text = text.where(~grouped, text.str.replace(",", "", regex=False))
         values[idx] = _to_float(text)
         rest = np.isnan(values[idx])
         if rest.any():
+            # "1,5" read with a decimal point, or "1.5" read with a decimal comma (the text is in
+            # the dot form by now, so it reads "1,5" too): an error with a hint, in one pass
+            hinted = rest & text.str.fullmatch(_COMMA_DECIMAL_RE.pattern).to_numpy(bool)
+            if hinted.any():
+                note = expected("decimal_comma" if decimal == "." else "decimal_point", table=table)
+                notes.update(dict.fromkeys(idx[hinted].tolist(), note))
+                rest &= ~hinted
+        if rest.any():
             ridx = idx[rest]
             codes, distinct = _distinct(s[ridx])
-            results = [_number_text(v, currency, money) for v in distinct]
+            results = [_number_text(v, currency, money, decimal, table) for v in distinct]
             parsed = pd.to_numeric(pd.Series([r[0] for r in results] + [None], dtype="object"), errors="coerce")
             values[ridx] = parsed.astype("float64").to_numpy()[codes]
-            notes = _notes_at(ridx, codes, [r[1] for r in results])
-            if notes:
-                values[list(notes)] = np.nan
+            notes.update(_notes_at(ridx, codes, [r[1] for r in results]))
+        if notes:
+            values[list(notes)] = np.nan
     bad = ~blank & ~np.isfinite(values)
     values[bad] = np.nan
     return Parsed(pd.Series(values, index=raw.index, dtype="float64"), bad, blank, notes)
@@ -418,16 +461,16 @@ def _date_parts(text: str, style: str, jalali: bool, excel: bool, keep_time: boo
         elif style == "dayfirst":
             day, month, year = int(a), int(b), int(c)
         else:
-            return None, f'a date like 2025-03-21 (for day-first or month-first dates set dates = "dayfirst" or "monthfirst" in [tables.{table}] of client.toml)', False
+            return None, expected("date_ambiguous", table=table), False
     else:
         return None, None, False
     warn = False
     if year < GREGORIAN_MIN_YEAR:
         if not jalali:
-            return None, f'a date like 2025-03-21 (this looks like a Jalali date: set dates = "jalali" or jalali_columns in [tables.{table}] of client.toml)', False
+            return None, expected("date_looks_jalali", table=table), False
         ts = jalali_to_gregorian(year, month, day)
         if ts is None:
-            return None, f"a Jalali date that exists ({year}/{month:02d}/{day:02d} does not)", False
+            return None, expected("jalali_day_exists", date=Numeral(f"{year}/{month:02d}/{day:02d}")), False
     else:
         try:
             ts = pd.Timestamp(year=year, month=month, day=day)

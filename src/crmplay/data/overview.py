@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .intake import ClientIntake
-from .problems import PROBLEM_KINDS, Problem, sort_problems
+from .problems import PROBLEM_KINDS, Problem, expected_text, sort_problems
 from .schemas import TABLE_SCHEMAS
 from ..playbook import Step, load_playbook
 
@@ -132,6 +132,8 @@ def problem_rows(problems: list[Problem], limit: int | None = 100, values: bool 
     columns = ["table", "file", "row", "column", "canonical", "severity", "kind", "expected"] + (["value"] if values else [])
     out = pd.DataFrame.from_records(records, columns=columns)
     out["row"] = out["row"].astype("Int64")
+    # Keep the Expected objects (their catalogue keys) so display_problems can translate them.
+    out["expected"] = pd.Series([p.expected for p in ordered], index=out.index, dtype=object)
     return out
 
 
@@ -227,7 +229,8 @@ def display_supplied(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
 
 
 def display_problems(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
-    """:func:`problem_rows` (or :func:`problem_counts`) with translated labels."""
+    """:func:`problem_rows` (or :func:`problem_counts`) with translated labels; ``expected`` in
+    the report language (:func:`crmplay.data.problems.expected_text`)."""
     out = df.copy()
     if "table" in out:
         out["table"] = out["table"].map(lambda t: table_label(tr, t))
@@ -235,6 +238,9 @@ def display_problems(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
         out["kind"] = out["kind"].map(lambda k: kind_label(tr, k))
     if "severity" in out:
         out["severity"] = out["severity"].map(lambda s: _label(tr, f"data_overview.severity.{s}", s))
+    if "expected" in out:
+        out["expected"] = pd.Series([expected_text(e, tr.lang) for e in out["expected"]], index=out.index,
+                                    dtype=object)
     for c in ("row", "n"):
         if c in out:
             out[c] = out[c].map(lambda v: "–" if v is None or pd.isna(v) else tr.number(v)).astype(object)

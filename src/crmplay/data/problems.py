@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 SEVERITIES = ("error", "warning")
 
@@ -33,7 +33,81 @@ PROBLEM_KINDS: dict[str, str] = {
     "resolved_before_opened": "resolved before opened",
     "churn_date_active": "churn date on an active customer",
     "calendar_mismatch": "Gregorian date in a Jalali column",
+    "segment_column_not_found": "segment column not found",
 }
+
+#: Catalogue namespace and section of the "expected" texts (``data_overview.expected.<key>``).
+EXPECTED_PREFIX = "data_overview.expected."
+
+
+class Expected(str):
+    """What was expected, in words: the English text itself, plus the catalogue key and values
+    that render it in another report language.
+
+    An ``Expected`` is a ``str`` (equal to its English text), so the CLI, ``str(problem)`` and
+    the consultant CSV use it unchanged; :func:`expected_text` renders it in the report
+    language. Build one with :func:`expected`.
+    """
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, key: str, values: dict[str, Any]) -> "Expected":
+        obj = super().__new__(cls, text)
+        obj.key = key
+        obj.values = values
+        return obj
+
+    def __reduce__(self) -> tuple:
+        return (Expected, (str(self), self.key, self.values))
+
+
+class Numeral(str):
+    """A value of an expected text written in digits (a date such as ``1404/13/40``): shown with
+    the report language's digits. Other text values (headers, file names) keep theirs."""
+
+
+def _format_value(value: Any, lang: str) -> str:
+    """A value of an expected text: numbers as written in ``lang`` (12 / ۱۲, 1.5 / ۱٫۵)."""
+    if isinstance(value, Numeral):
+        from ..i18n import to_local_digits
+
+        return to_local_digits(str(value), lang)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    if lang == "fa":
+        from ..i18n import to_local_digits
+
+        text = to_local_digits(text.replace(".", "\u066b").replace("-", "\u2212"), lang)
+    return text
+
+
+def expected(key: str, /, **values: Any) -> Expected:
+    """The expected text ``data_overview.expected.<key>`` in English, carrying its key and values.
+
+    Numbers among ``values`` are written plainly (``2``, ``1.5``) and in Persian digits when
+    rendered in Persian; text values (headers, file names, error details) are inserted as given.
+    """
+    from ..i18n import t
+
+    english = t(EXPECTED_PREFIX + key, "en", **{k: _format_value(v, "en") for k, v in values.items()})
+    return Expected(english, key, dict(values))
+
+
+def expected_text(value: str, lang: str) -> str:
+    """``value`` (a problem's ``expected``) in the report language ``lang``.
+
+    English, a plain string, or a key the language's catalogue lacks: the English text as it is.
+    """
+    if lang == "en" or not isinstance(value, Expected):
+        return str(value)
+    from ..i18n import catalogue
+
+    template = catalogue(lang, "data_overview").get("expected." + value.key)
+    if template is None:
+        return str(value)
+    return template.format(**{k: _format_value(v, lang) for k, v in value.values.items()})
 
 #: How many problems a :class:`DataError` message lists before it summarises the rest.
 MESSAGE_LIMIT = 200
@@ -80,7 +154,13 @@ class Problem:
         return f"{where}{value} - {label}expected {self.expected}"
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        out = asdict(self)
+        out["expected"] = str(self.expected)
+        return out
+
+    def expected_in(self, lang: str) -> str:
+        """What was expected, in the report language (see :func:`expected_text`)."""
+        return expected_text(self.expected, lang)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .problems import Problem
+from .problems import Problem, expected
 
 #: Display names of the encodings crmplay reports.
 ENCODING_LABELS = {
@@ -254,15 +254,15 @@ def _read_csv_c(utf8: bytes, delimiter: str, header_row: int, rel: str, table: s
                                 na_filter=False, skip_blank_lines=False, skiprows=header_row - 1,
                                 encoding="utf-8", on_bad_lines="warn", engine="c")
         except pd.errors.EmptyDataError:
-            raise _fail(rel, table, f"a header on row {header_row} (the file has no rows there)") from None
+            raise _fail(rel, table, expected("header_row", row=header_row)) from None
         except pd.errors.ParserError as exc:
-            raise _fail(rel, table, f"CSV text ({exc})") from None
+            raise _fail(rel, table, expected("csv_text", error=str(exc))) from None
     for w in caught:
         for m in _BAD_LINE_RE.finditer(str(w.message)):
             record = int(m.group(1))  # the parser counts records from the top of the file
             problems.append(Problem(file=rel, row=record, column="", canonical="", value="",
-                                    expected=f"{m.group(2)} fields like the header (found {m.group(3)}: "
-                                             f"an unquoted {delimiter!r} inside a value?)",
+                                    expected=expected("row_fields", fields=int(m.group(2)), found=int(m.group(3)),
+                                                      delimiter=repr(delimiter)),
                                     severity="error", kind="bad_row", table=table))
     return frame, problems
 
@@ -275,17 +275,17 @@ def read_csv_text(path: Path, rel: str, table: str, header_row: int = 1, encodin
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     if data[:4] == b"PK\x03\x04":
-        raise _fail(rel, table, "a CSV text file (this is a zip/XLSX file: name it .xlsx)")
+        raise _fail(rel, table, expected("csv_not_xlsx"))
     if data[:4] == b"PAR1":
-        raise _fail(rel, table, "a CSV text file (this is a Parquet file: name it .parquet)")
+        raise _fail(rel, table, expected("csv_not_parquet"))
     try:
         enc = detect_encoding(data, encoding)
         utf8 = _decode_to_utf8(data, enc)
     except LookupError:
-        raise _fail(rel, table, f"a known encoding name in client.toml (got {encoding!r})") from None
+        raise _fail(rel, table, expected("encoding_name", encoding=repr(encoding))) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        what = f"text in the encoding {encoding}" if encoding else "text in UTF-8, UTF-16, Windows-1256 or Windows-1252"
-        raise _fail(rel, table, f"{what} ({exc})") from None
+        raise _fail(rel, table, expected("text_in_encoding", encoding=encoding, error=str(exc)) if encoding else
+                    expected("text_in_known_encoding", error=str(exc))) from None
     head = utf8[:200_000].decode("utf-8", errors="ignore").splitlines()[header_row - 1:header_row + 50]
     delimiter = sniff_delimiter("\n".join(head))
     problems: list[Problem] = []
@@ -295,7 +295,7 @@ def read_csv_text(path: Path, rel: str, table: str, header_row: int = 1, encodin
         frame, problems = _read_csv_c(utf8, delimiter, header_row, rel, table)
     bad_records = [p.row for p in problems]
     if frame.empty:
-        raise _fail(rel, table, f"a header on row {header_row} (the file has no rows there)")
+        raise _fail(rel, table, expected("header_row", row=header_row))
     headers = [str(h) for h in frame.iloc[0].tolist()]
     body = frame.iloc[1:].reset_index(drop=True)
     first = header_row + 1
@@ -321,15 +321,15 @@ def read_xlsx_text(path: Path, rel: str, table: str, header_row: int = 1, sheet:
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
-        raise _fail(rel, table, f"an XLSX workbook ({type(exc).__name__}: {exc})") from None
+        raise _fail(rel, table, expected("xlsx_workbook", error=f"{type(exc).__name__}: {exc}")) from None
     with book:
         names = [str(n) for n in book.sheet_names]
         if sheet is not None and sheet not in names:
-            raise _fail(rel, table, f"a sheet named {sheet!r} (sheets found: {', '.join(names)})")
+            raise _fail(rel, table, expected("sheet_named", sheet=repr(sheet), sheets=", ".join(names)))
         chosen = sheet if sheet is not None else names[0]
         frame = pd.read_excel(book, sheet_name=chosen, header=None, dtype=str, keep_default_na=False, na_filter=False)
     if len(frame) < header_row:
-        raise _fail(rel, table, f"a header on row {header_row} of sheet {chosen!r} (the sheet has {len(frame)} rows)")
+        raise _fail(rel, table, expected("sheet_header_row", row=header_row, sheet=repr(chosen), rows=len(frame)))
     headers = ["" if h is None else str(h) for h in frame.iloc[header_row - 1].tolist()]
     body = frame.iloc[header_row:].reset_index(drop=True).astype(str)
     rows = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
@@ -343,7 +343,7 @@ def read_parquet_text(path: Path, rel: str, table: str) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow.ArrowInvalid and friends
-        raise _fail(rel, table, f"a Parquet file ({type(exc).__name__}: {exc})") from None
+        raise _fail(rel, table, expected("parquet_file", error=f"{type(exc).__name__}: {exc}")) from None
     headers = [str(c) for c in frame.columns]
     text = pd.DataFrame({i: _column_text(frame.iloc[:, i]) for i in range(frame.shape[1])})
     rows = np.arange(1, len(frame) + 1, dtype=np.int64)
@@ -389,7 +389,7 @@ def read_text_table(path: Path, rel: str, table: str, *, header_row: int = 1, sh
                     encoding: str | None = None) -> RawTable:
     """Read any supported file as text (format from the file name). Raises :class:`ReadError`."""
     if not path.is_file():
-        raise _fail(rel, table, f"the file {rel} in the client folder (not found)", kind="missing_file")
+        raise _fail(rel, table, expected("missing_file", file=rel), kind="missing_file")
     fmt = file_format(path)
     if fmt == "xlsx":
         return read_xlsx_text(path, rel, table, header_row, sheet)

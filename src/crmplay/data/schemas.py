@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .problems import Expected, expected
+
 KINDS = ("id", "category", "text", "number", "date", "flag", "score", "enum")
 #: Kinds whose values are normalised as text keys (ye/kaf folded, digits ASCII).
 KEY_KINDS = ("id", "category", "enum")
@@ -314,24 +316,20 @@ CUSTOMER_REFERENCES: dict[str, str] = {
 }
 
 
-def describe_expected(spec: ColumnSpec, survey: Any = None) -> str:
+def describe_expected(spec: ColumnSpec, survey: Any = None) -> Expected:
     """What a valid value of ``spec`` looks like, in words (used in problem messages)."""
     if spec.kind == "score":
         low, high = spec.bounds(survey)  # type: ignore[misc]
-        what = "a whole-number score" if spec.integer else ("a rating" if spec.scale == "rating" else "a score")
-        return f"{what} {_fmt(low)}-{_fmt(high)}"
+        key = "whole_score" if spec.integer else ("rating" if spec.scale == "rating" else "score")
+        return expected(key, low=low, high=high)
     if spec.kind == "number":
         if spec.minimum is not None:
-            return f"a number of {_fmt(spec.minimum)} or more"
-        return "a number"
+            return expected("number_min", min=spec.minimum)
+        return expected("number")
     if spec.kind == "date":
-        return "a date like 2025-03-21 or 1404/01/01"
+        return expected("date")
     if spec.kind == "flag":
-        return "yes or no (yes/no, true/false, 1/0, بله/خیر)"
+        return expected("flag")
     if spec.kind == "enum":
-        return "one of " + ", ".join(spec.allowed)
-    return "a value"
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+        return expected("one_of", values=", ".join(spec.allowed))
+    return expected("value")

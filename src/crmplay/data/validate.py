@@ -17,7 +17,7 @@ import pandas as pd
 from .. import frameworks
 from .normalise import (Parsed, clean_header, clean_keys, clean_texts, header_key, parse_dates, parse_enum,
                         parse_flags, parse_numbers, snake_header)
-from .problems import Problem
+from .problems import Problem, expected
 from .readers import RawTable
 from .schemas import CUSTOMER_REFERENCES, ColumnSpec, TableSchema, describe_expected
 
@@ -67,7 +67,7 @@ def resolve_columns(headers: list[str], schema: TableSchema, mapping: dict[str, 
         if name in taken:
             if spec is not None:
                 problems.append(Problem(file=file, row=None, column=shown, canonical=name, value="",
-                                        expected=f"one column for {name} (also column \"{taken[name]}\")",
+                                        expected=expected("one_column", name=name, other=taken[name]),
                                         severity="error", kind="duplicate_column", table=table))
                 continue
             n = 2
@@ -86,16 +86,16 @@ def resolve_columns(headers: list[str], schema: TableSchema, mapping: dict[str, 
         if spec is not None and spec.required:
             continue  # reported below as a missing required column, naming this header
         problems.append(Problem(file=file, row=None, column=client_header, canonical=target, value="",
-                                expected=f'a column "{client_header}" as client.toml maps it (headers found: {found_list})',
+                                expected=expected("mapped_column", header=client_header, found=found_list),
                                 severity="warning", kind="mapped_column_not_found", table=table))
     present = {m.name for m in matches}
     for spec in schema.required:
         if spec.name in present:
             continue
         client = next((k for k, v in mapping.items() if v == spec.name), "")
-        label = f'"{client}" (mapped to {spec.name})' if client else spec.name
-        problems.append(Problem(file=file, row=None, column=client, canonical=spec.name, value="",
-                                expected=f"a column {label}; headers found: {found_list}",
+        what = (expected("required_mapped_column", header=client, name=spec.name, found=found_list) if client
+                else expected("required_column", name=spec.name, found=found_list))
+        problems.append(Problem(file=file, row=None, column=client, canonical=spec.name, value="", expected=what,
                                 severity="error", kind="missing_column", table=table))
     return matches, problems
 
@@ -137,7 +137,7 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
     spec = match.spec
     if spec is None:
         return clean_keys(raw)
-    expected = describe_expected(spec, config.survey)
+    what = describe_expected(spec, config.survey)
     parsed: Parsed | None = None
     if spec.kind in ("id", "category"):
         out = clean_keys(raw)
@@ -147,25 +147,24 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
         blank = out.isna().to_numpy()
     elif spec.kind == "enum":
         parsed = parse_enum(raw, spec.alias_map())
-        emit.add(parsed.bad, raw, match, expected, "not_in_enum")
+        emit.add(parsed.bad, raw, match, what, "not_in_enum")
     elif spec.kind == "flag":
         parsed = parse_flags(raw)
-        emit.add(parsed.bad, raw, match, expected, "bad_flag")
+        emit.add(parsed.bad, raw, match, what, "bad_flag")
     elif spec.kind == "date":
         jalali = _is_jalali(spec_cfg, match.name, match.header)
         style = "iso" if spec_cfg.dates == "jalali" else spec_cfg.dates
         parsed = parse_dates(raw, style=style, jalali=jalali, excel_serial=file_format == "xlsx",
                              keep_time=spec.time_of_day, table=emit.table)
-        emit.add(parsed.bad, raw, match, "a Jalali date like 1404/01/01" if jalali else
-                 ("a date like 21/03/2025" if style == "dayfirst" else
-                  "a date like 03/21/2025" if style == "monthfirst" else "a date like 2025-03-21"),
+        emit.add(parsed.bad, raw, match, expected("date_jalali" if jalali else f"date_{style}"),
                  "bad_date", notes=parsed.notes)
         if parsed.warn is not None:
-            emit.add(parsed.warn, raw, match, "a Jalali date (this Gregorian date was read as Gregorian)",
+            emit.add(parsed.warn, raw, match, expected("jalali_not_gregorian"),
                      "calendar_mismatch", severity="warning")
     else:  # number, score
-        parsed = parse_numbers(raw, money=spec.money, currency=config.client.currency)
-        number_expected = "a number" if spec.kind == "number" else expected
+        parsed = parse_numbers(raw, money=spec.money, currency=config.client.currency,
+                               decimal=getattr(spec_cfg, "decimal", "."), table=emit.table)
+        number_expected = expected("number") if spec.kind == "number" else what
         emit.add(parsed.bad, raw, match, number_expected, "bad_number", notes=parsed.notes)
         values = parsed.values.to_numpy()
         with np.errstate(invalid="ignore"):
@@ -174,10 +173,10 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
                 outside = (values < low) | (values > high)
                 if spec.integer:
                     outside |= np.isfinite(values) & (np.floor(values) != values)
-                emit.add(outside, raw, match, expected, "out_of_range")
+                emit.add(outside, raw, match, what, "out_of_range")
             elif spec.minimum is not None:
                 outside = values < spec.minimum
-                emit.add(outside, raw, match, expected, "out_of_range")
+                emit.add(outside, raw, match, what, "out_of_range")
             else:
                 outside = np.zeros(len(values), dtype=bool)
         if outside.any():
@@ -185,7 +184,7 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
     if parsed is not None:
         out, blank = parsed.values, parsed.blank
     if spec.required:
-        emit.add(blank, raw, match, f"a value ({spec.name} is required)", "missing_value")
+        emit.add(blank, raw, match, expected("required_value", name=spec.name), "missing_value")
     return out
 
 
@@ -210,10 +209,10 @@ def _check_unique(frame: pd.DataFrame, schema: TableSchema, headers: dict[str, s
         firsts = first[dup]
         mask = np.zeros(len(frame), dtype=bool)
         mask[positions] = True
-        notes = {int(p): f"unique {name}; also in row {int(f)}" for p, f in zip(positions, firsts)}
+        notes = {int(p): expected("unique_also_in_row", name=name, row=int(f)) for p, f in zip(positions, firsts)}
         values = np.empty(len(frame), dtype=object)
         values[np.flatnonzero(valid)] = joined
-        emit.add(mask, values, ColumnMatch(-1, header, name, None), f"unique {name}", "duplicate_id", notes=notes)
+        emit.add(mask, values, ColumnMatch(-1, header, name, None), expected("unique", name=name), "duplicate_id", notes=notes)
 
 
 def _check_table_rules(name: str, frame: pd.DataFrame, raw_by_name: dict[str, pd.Series],
@@ -225,13 +224,13 @@ def _check_table_rules(name: str, frame: pd.DataFrame, raw_by_name: dict[str, pd
         with np.errstate(invalid="ignore"):
             early = (frame["resolved_at"] < frame["opened_at"]).fillna(False).to_numpy(bool)
         opened = raw_by_name["opened_at"].to_numpy()
-        notes = {int(i): f"a time after opened_at ({str(opened[i]).strip()})" for i in np.flatnonzero(early)}
-        emit.add(early, raw_by_name["resolved_at"], col("resolved_at"), "a time after opened_at",
+        notes = {int(i): expected("time_after_opened_at", opened=str(opened[i]).strip()) for i in np.flatnonzero(early)}
+        emit.add(early, raw_by_name["resolved_at"], col("resolved_at"), expected("time_after_opened"),
                  "resolved_before_opened", notes=notes)
     if name == "customers" and {"status", "churn_date"} <= set(frame.columns):
         active = (frame["status"] == "active").fillna(False).to_numpy(bool) & frame["churn_date"].notna().to_numpy()
         emit.add(active, raw_by_name["churn_date"], col("churn_date"),
-                 "no churn_date while status is active (is the customer churned?)", "churn_date_active",
+                 expected("no_churn_date_active"), "churn_date_active",
                  severity="warning")
     if name == "assessment" and {"framework", "item"} <= set(frame.columns):
         fw = frame["framework"].to_numpy(dtype=object)
@@ -243,9 +242,9 @@ def _check_table_rules(name: str, frame: pd.DataFrame, raw_by_name: dict[str, pd
             here = (fw == framework) & pd.notna(item)
             wrong = here & ~np.isin(item.astype(str), ids)
             for i in np.flatnonzero(wrong):
-                notes[int(i)] = f"an item id of {framework}: {', '.join(ids)}"
+                notes[int(i)] = expected("framework_item_of", framework=framework, ids=", ".join(ids))
             bad |= wrong
-        emit.add(bad, raw_by_name["item"], col("item"), "an item id from crmplay.frameworks", "not_in_enum", notes=notes)
+        emit.add(bad, raw_by_name["item"], col("item"), expected("framework_item"), "not_in_enum", notes=notes)
 
 
 def build_table(raw: RawTable, schema: TableSchema, spec_cfg: Any, config: Any, *, file: str
@@ -297,6 +296,6 @@ def check_references(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray
         emit = _Emitter(files[table], table, rows[table])
         emit.add(unknown, ids.astype(object), ColumnMatch(-1, headers[table].get("customer_id", "customer_id"),
                                                           "customer_id", None),
-                 f"a customer_id that is in {files['customers']}", "unknown_customer", severity=severity)
+                 expected("known_customer", file=files["customers"]), "unknown_customer", severity=severity)
         out += emit.problems
     return out
