@@ -110,7 +110,7 @@ def test_page_sections_in_english_and_persian():
     s = S.build_summary(_full(), None, currency="IRT")
     nps_en = P.section_markdown(s, "nps", "en")
     assert "**Net Promoter Score: -12.4.**" in nps_en and "between -16.3 and -8.5" in nps_en
-    assert "billing (35% of what the survey explains)" in nps_en
+    assert "Clear, accurate bills (35% of what the survey explains)" in nps_en
     assert "customers rate it 2.7 out of 5, though its importance to them is 4.6" in P.section_markdown(s, "needs", "en")
     assert "IRT 29,400 a year" in P.section_markdown(s, "loyalty", "en")
     assert "Every chapter ran" in P.section_markdown(s, "missing", "en")

@@ -14,7 +14,8 @@ import pandas as pd
 from .dimensions import KPIS, PRACTICES, DimensionScore, Importance, Scorecard
 from .dimensions_rules import RULE_DIMENSION, RULES, Measure, ScoreRule
 from .frameworks import DIMENSION_GROUPS, DIMENSIONS, get_item
-from .i18n import fmt_number, fmt_percent, fmt_signed, has, t
+from .i18n import fmt_number, fmt_percent, fmt_signed, t
+from .nps_labels import attribute_label  # one set of attribute labels: the NPS catalogue
 
 
 
@@ -56,14 +57,6 @@ def describe_measure(m: Measure, lang: str = "en") -> str:
         return t("dimensions.measure.within_sla", lang, share=fmt_percent(m.value, lang, 0),
                  hours=fmt_number(d.get("sla_hours"), lang, 0))
     return t(f"dimensions.measure.{m.rule}", lang, share=fmt_percent(m.value, lang, 0), n=n)
-
-
-def attribute_label(attribute: str, lang: str = "en") -> str:
-    """A ``rating_*`` column as words: the catalogue's label if it has one, else the name."""
-    key = f"dimensions.attribute.{attribute}"
-    if has(key, lang):
-        return t(key, lang)
-    return str(attribute).removeprefix("rating_").replace("_", " ")
 
 
 def describe_importance(imp: Importance, lang: str = "en") -> str:

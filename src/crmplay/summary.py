@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .dimensions import LASTING_FIX, QUICK_WIN
-from .dimensions_report import attribute_label
+from .nps_labels import attribute_label
 from .dimensions_rules import DIMENSION_IDS, _int, _number
 from .frameworks import get_item
 from .i18n import fmt_money, fmt_number, fmt_percent, fmt_signed, t

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .dimensions_report import attribute_label
+from .nps_labels import attribute_label, theme_label
 from .frameworks import get_item
 from .i18n import fmt_money, fmt_number, fmt_percent, fmt_signed, has, t
 from .privacy import escape
@@ -101,7 +101,7 @@ def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
     if nps["what_moved"]:
         items = []
         for m in nps["what_moved"]:
-            name = escape(attribute_label(m["item"], lang)) if m["kind"] == "attribute" else escape(m["item"])
+            name = escape(attribute_label(m["item"], lang) if m["kind"] == "attribute" else theme_label(m["item"], lang))
             if m.get("importance_share") is not None:
                 items.append(t("summary.page.moved_share", lang, item=name, share=fmt_percent(m["importance_share"], lang, 0)))
             else:
