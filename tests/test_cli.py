@@ -30,7 +30,7 @@ def test_version_from_the_installed_console_script():
     assert out.stdout.strip() == f"crmplay {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["run"], ["batch"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["run"], ["batch"], ["questionnaires"], ["demo"]])
 def test_help_everywhere(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(command + ["--help"])
@@ -206,6 +206,59 @@ def test_batch_finishes_the_good_client_reports_the_broken_one_and_exits_1(tmp_p
 
 def test_batch_with_no_clients_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["batch", "--data-root", str(tmp_path / "empty")]) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# questionnaires
+
+KANO = ("respondent_id,feature,functional,dysfunctional\n"
+        "R1,network coverage,neutral,dislike\nR2,low-balance alerts,like,neutral\n"
+        "R3,network coverage,must-be,dislike\n")
+NEEDS = "respondent_id,need,importance,performance\nR1,clear bills,5,2\nR2,price,4,3\n"
+
+
+def test_questionnaires_from_the_client_tables_go_to_reports_not_client_data(tmp_path, capsys):
+    folder = make_client(tmp_path / "data", tables={"kano_responses": ("kano.csv", KANO),
+                                                    "needs_ratings": ("needs.csv", NEEDS)},
+                         extra_toml="[survey]\nrating_min = 1\nrating_max = 7\n")
+    before = tree_digest(folder)
+    code = cli.main(["questionnaires", "acme", "--data-root", str(tmp_path / "data"),
+                     "--reports-root", str(tmp_path / "reports"), "--lang", "en", "fa"])
+    assert code == 0, capsys.readouterr().err
+    assert tree_digest(folder) == before  # nothing written into the client data
+    out = tmp_path / "reports" / "acme" / "questionnaires"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{kind}_{lang}.{ext}" for lang in ("en", "fa")
+        for kind, ext in (("kano_questionnaire", "csv"), ("ipa_questionnaire", "csv"), ("needs_questionnaires", "md")))
+    kano = (out / "kano_questionnaire_en.csv").read_text(encoding="utf-8-sig")
+    assert "If network coverage were available" in kano and "If low-balance alerts were available" in kano
+    assert kano.count("network coverage were available") == 1  # each feature once, in first-seen order
+    assert kano.index("network coverage") < kano.index("low-balance alerts")
+    ipa = (out / "ipa_questionnaire_en.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in ipa[1:]] == ["clear bills", "clear bills", "price", "price", ""]
+    assert all(line.endswith(",1,7") for line in ipa[1:])  # the client's rating scale
+    assert "Rating scale 1-7" in capsys.readouterr().out
+
+
+def test_questionnaires_from_options_into_a_chosen_folder(tmp_path, capsys):
+    make_client(tmp_path / "data")  # customers only: no Kano or needs table
+    code = cli.main(["questionnaires", "acme", "--data-root", str(tmp_path / "data"), "--lang", "fa",
+                     "--features", "clear bills, low-balance alerts,", "--out", str(tmp_path / "q")])
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == [
+        "ipa_questionnaire_fa.csv", "kano_questionnaire_fa.csv", "needs_questionnaires_fa.md"]
+    ipa = (tmp_path / "q" / "ipa_questionnaire_fa.csv").read_text(encoding="utf-8-sig")
+    assert "low-balance alerts" in ipa  # one list asked both ways
+
+
+def test_questionnaires_without_any_list_or_into_client_data_are_refused(tmp_path, capsys):
+    make_client(tmp_path / "data")
+    root = ["questionnaires", "acme", "--data-root", str(tmp_path / "data")]
+    assert cli.main(root + ["--reports-root", str(tmp_path / "reports")]) == 2
+    assert "--features" in capsys.readouterr().err
+    assert cli.main(root + ["--features", "a", "--out", str(tmp_path / "data" / "acme" / "q")]) == 2
+    assert "never writes there" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "acme" / "q").exists()
 
 
 # --------------------------------------------------------------------------------------------

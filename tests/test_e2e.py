@@ -92,6 +92,17 @@ def test_stakeholder_html_has_no_code(demo_reports, client):
 
 
 @pytest.mark.parametrize("client", ["demo", "demo_fa"])
+def test_every_chart_is_described_by_its_title(demo_reports, client):
+    if not real_playbook_ready():
+        pytest.skip("the fixture notebooks draw charts without show_figure")
+    html = (_client_dir(demo_reports, client) / "report.html").read_text(encoding="utf-8")
+    charts = BeautifulSoup(html, "html.parser").select("main img")
+    assert charts, "the report shows no chart"
+    generic = [img.get("alt") for img in charts if not img.get("alt") or "No description" in img["alt"]]
+    assert generic == [], f"{len(generic)} of {len(charts)} charts have no description"
+
+
+@pytest.mark.parametrize("client", ["demo", "demo_fa"])
 def test_expected_sections_are_present(demo_reports, client):
     client_dir = _client_dir(demo_reports, client)
     config = load_config(Path(demo_reports["data_root"]) / client)

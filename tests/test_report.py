@@ -194,6 +194,58 @@ def test_stylesheet_is_responsive_printable_and_uses_system_fonts(stakeholder_ht
     assert "system-ui" in html and "@font-face" not in html and "@import" not in html
 
 
+def test_a_chart_shown_by_show_figure_carries_its_title_as_alt_text():
+    """Through a real kernel: show_figure puts the description in the output metadata, the
+    template writes it into <img alt> (not nbconvert's generic "No description ...")."""
+    from bs4 import BeautifulSoup
+    from nbclient import NotebookClient
+
+    title = 'Detractors by touchpoint & "plan" <2025>'
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [_md("# Charts"), nbformat.v4.new_code_cell(
+        "import matplotlib\nmatplotlib.use('module://matplotlib_inline.backend_inline')\n"
+        "import matplotlib.pyplot as plt\nfrom crmplay.notebook import StepContext\n"
+        f"fig, ax = plt.subplots(figsize=(2, 1.5)); ax.bar(['a'], [1]); ax.set_title({title!r})\n"
+        "StepContext.show_figure(None, fig)\n"
+        "fig2, ax2 = plt.subplots(figsize=(2, 1.5)); ax2.plot([1, 2])\n"
+        "StepContext.show_figure(None, fig2, alt='Monthly NPS, 2024-2025')\n")]
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    images = [o for o in nb.cells[1].outputs if "image/png" in o.get("data", {})]
+    assert [o.metadata["image/png"]["alt"] for o in images] == [title, "Monthly NPS, 2024-2025"]
+    html = report.render(nb, CTX, title="NPS")
+    alts = [img.get("alt") for img in BeautifulSoup(html, "html.parser").select("main img")]
+    assert alts == [title, "Monthly NPS, 2024-2025"]
+    assert "No description has been provided" not in html
+
+
+def test_a_chart_without_a_description_is_described_by_its_section(stakeholder_html):
+    from bs4 import BeautifulSoup
+
+    charts = BeautifulSoup(stakeholder_html, "html.parser").select("main img")
+    assert [img["alt"] for img in charts] == ["Chart: What it means"]
+    assert report.NBCONVERT_GENERIC_ALT not in stakeholder_html
+
+
+def test_figure_description_joins_the_titles():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmplay.notebook import figure_description
+
+    fig, (left, right) = plt.subplots(1, 2)
+    fig.suptitle("Needs")
+    left.set_title("Importance  vs\nperformance")
+    right.set_title("Kano", loc="left")
+    assert figure_description(fig) == "Needs · Importance vs performance · Kano"
+    plt.close(fig)
+    bare = plt.figure()
+    bare.add_subplot()
+    assert figure_description(bare) == ""
+    plt.close(bare)
+
+
 def test_consultant_page_shows_the_code(consultant_html):
     assert "SECRET_CODE_MARKER" in consultant_html and "ERROR_MARKER" in consultant_html
     assert "jp-InputArea" in consultant_html

@@ -121,6 +121,86 @@ def test_a_second_run_removes_what_a_failed_step_left_before(tmp_path, fixture_p
     assert not (stale / "beta.html").exists() and not (stale / "results" / "beta.json").exists()
 
 
+TRANSACTIONS = "customer_id,date,amount\nC1,2024-03-01,10.5\nC2,2024-03-02,-2\n"
+
+
+def test_a_step_skipped_after_an_ok_run_leaves_none_of_its_outputs(tmp_path):
+    """The step ran before; now its data is gone: its results, pages, notebook and its own
+    consultant files go (the summary must not read last month's figures); others' files stay."""
+    playbook = write_playbook(tmp_path / "pb.toml", [
+        {"id": "alpha", "title": "Alpha", "notebook": "ok_step.ipynb", "requires": ["transactions"]}])
+    data_root, reports_root = tmp_path / "data", tmp_path / "reports"
+    both = {"customers": ("customers.csv", "customer_id,signup_date,status\nC1,2024-01-05,active\n"
+                                          "C2,2024-02-11,churned\n"),
+            "transactions": ("transactions.csv", TRANSACTIONS)}
+    make_client(data_root, tables=both)
+    first = runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=1, timeout=60)
+    assert _statuses(first) == {"alpha": "ok"}
+    client_dir = reports_root / "acme"
+    (client_dir / "_failed").mkdir()
+    for rel in ("consultant/alpha_followup.csv", "consultant/unrelated.csv", "_failed/alpha.ipynb"):
+        (client_dir / rel).write_text("x")
+    outputs = ["results/alpha.json", "alpha.html", "consultant/alpha.html", "consultant/alpha.ipynb",
+               "consultant/alpha_followup.csv", "_failed/alpha.ipynb"]
+    assert all((client_dir / rel).is_file() for rel in outputs)
+
+    make_client(data_root, tables={"customers": both["customers"]})  # client.toml without transactions
+    second = runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=1, timeout=60)
+    assert _statuses(second) == {"alpha": "skipped"}
+    assert [rel for rel in outputs if (client_dir / rel).exists()] == []
+    assert sorted(second.cleared_outputs) == sorted(outputs)
+    assert (client_dir / "consultant" / "unrelated.csv").is_file()
+    manifest = json.loads((client_dir / "run.json").read_text(encoding="utf-8"))
+    assert "results/alpha.json" in manifest["cleared_outputs"]
+
+
+def test_step_outputs_are_attributed_by_the_documented_rule(tmp_path):
+    from crmplay.runner_step import NAMED_CONSULTANT_FILES, step_output_files
+
+    consultant = tmp_path / "consultant"
+    consultant.mkdir()
+    names = ["nps_detractor_followup.csv", "nps_trend_by_month.csv", "needs_kano.csv", "data_problems.csv",
+             "notes.csv", "nps.html"]
+    for name in names:
+        (consultant / name).write_text("x")
+    ids = ["data_overview", "needs", "nps", "nps_trend"]
+
+    def owned(step):
+        return sorted(p.name for p in step_output_files(tmp_path, step, ids))
+
+    assert owned("nps") == ["nps.html", "nps_detractor_followup.csv"]  # nps_trend_* is the longer id's
+    assert owned("nps_trend") == ["nps_trend_by_month.csv"]
+    assert owned("needs") == ["needs_kano.csv"]
+    assert "data_problems.csv" in NAMED_CONSULTANT_FILES["data_overview"]
+    assert owned("data_overview") == ["data_problems.csv"]
+    assert all("notes.csv" not in owned(s) for s in ids)
+
+
+def test_a_client_failing_on_bad_data_leaves_no_step_page_looking_current(tmp_path, fixture_playbook):
+    data_root, reports_root = tmp_path / "data", tmp_path / "reports"
+    make_client(data_root)
+    first = runner.run_client("acme", data_root, reports_root, playbook=fixture_playbook, steps=["alpha"],
+                              jobs=1, timeout=60)
+    assert _statuses(first) == {"alpha": "ok"}
+    client_dir = reports_root / "acme"
+    (client_dir / "consultant" / "alpha_list.csv").write_text("x")
+    current = ["alpha.html", "consultant/alpha.html", "consultant/alpha.ipynb", "results/alpha.json",
+               "consultant/alpha_list.csv", "report.html"]
+    assert all((client_dir / rel).is_file() for rel in current)
+
+    bad = "customer_id,signup_date,status\nC1,2024-01-05,active\nC1,not a date,gone\n"
+    make_client(data_root, tables={"customers": ("customers.csv", bad)})
+    second = runner.run_client("acme", data_root, reports_root, playbook=fixture_playbook, jobs=1)
+    assert second.status == "failed" and "crmplay check acme" in second.reason
+    assert [rel for rel in current if (client_dir / rel).exists()] == []
+    pages = sorted(p.name for p in client_dir.glob("*.html"))
+    assert pages == ["index.html"]  # the folder agrees with the index: no step page, no report
+    assert sorted(second.stale_outputs) == sorted(current)
+    assert all((client_dir / "_stale" / rel).is_file() for rel in current)
+    index = (client_dir / "index.html").read_text(encoding="utf-8")
+    assert "moved to the _stale folder" in index and 'href="alpha.html"' not in index
+
+
 # --------------------------------------------------------------------------------------------
 # Timeouts, dead kernels
 
@@ -209,6 +289,23 @@ def test_unknown_steps_are_refused_before_anything_runs(tmp_path, fixture_playbo
 
 # --------------------------------------------------------------------------------------------
 # Steps selection, language
+
+
+def test_a_partial_run_keeps_the_other_chapters_of_the_combined_report(tmp_path, fixture_playbook):
+    data_root, reports_root = tmp_path / "data", tmp_path / "reports"
+    make_client(data_root)
+    runner.run_client("acme", data_root, reports_root, playbook=fixture_playbook, steps=["alpha", "summary"],
+                      jobs=1, timeout=60)
+    run = runner.run_client("acme", data_root, reports_root, playbook=fixture_playbook, steps=["alpha"],
+                            jobs=1, timeout=60)
+    assert _statuses(run) == {"alpha": "ok"} and run.earlier_chapters == ["summary"]
+    client_dir = reports_root / "acme"
+    html = (client_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="step-summary"' in html and 'id="step-alpha"' in html
+    assert "Chapters not included" not in html  # steps never run (beta...) are not listed as missing
+    index = (client_dir / "index.html").read_text(encoding="utf-8")
+    assert 'href="summary.html"' in index and "from an earlier run" in index
+    assert 'href="beta.html"' not in index
 
 
 def test_steps_selects_only_those_steps(tmp_path, fixture_playbook):

@@ -6,6 +6,7 @@
     crmplay check <client>          validate config and data; every problem; exit 2 on errors
     crmplay run <client>            run the playbook, write reports/<client>/
     crmplay batch [clients...]      run many clients in parallel, write reports/index.html
+    crmplay questionnaires <client> write the Kano and importance-performance questionnaires
     crmplay demo                    (re)generate the synthetic demo client(s)
 
 Paths are relative to the current directory: client data under ``./client_data``, reports
@@ -253,6 +254,87 @@ def cmd_batch(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# questionnaires
+
+
+def _name_list(text: str | None) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (``None`` or blanks give an empty list)."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _distinct_values(config, table: str, column: str) -> list[str]:
+    """The distinct non-blank values of ``table.column`` in order of first appearance, or ``[]``
+    when the client does not supply the table. Raises ``crmplay.data.DataError`` on bad data."""
+    if config is None or not config.has_table(table):
+        return []
+    from .data import load_table
+
+    values = load_table(config, table)[column].dropna().astype(str).str.strip()
+    return [v for v in dict.fromkeys(values) if v]
+
+
+def questionnaire_lists(config, features: str | None = None, needs: str | None = None
+                        ) -> tuple[list[str], list[str] | None]:
+    """The features (Kano) and needs (importance-performance) to ask about.
+
+    An explicit comma-separated ``features`` / ``needs`` list wins; otherwise the client's
+    ``kano_responses.feature`` / ``needs_ratings.need`` values (first appearance order). With
+    only one of the two lists known, it is used for both questionnaires. Returns
+    ``(features, needs)``; ``needs`` is ``None`` when it equals ``features``. Raises
+    ``ValueError`` when neither list can be found.
+    """
+    feature_list = _name_list(features) or _distinct_values(config, "kano_responses", "feature")
+    need_list = _name_list(needs) or _distinct_values(config, "needs_ratings", "need")
+    if not feature_list and not need_list:
+        raise ValueError("no features or needs to ask about: the client supplies neither a kano_responses "
+                         "nor a needs_ratings table; give them with --features \"a,b,c\" (and --needs)")
+    if not feature_list:
+        return need_list, None
+    return feature_list, need_list or None
+
+
+def cmd_questionnaires(args) -> int:
+    from .config import ConfigError, load_config
+    from .data import DataError
+    from .questionnaires import write_questionnaires
+
+    folder = Path(args.data_root) / args.client
+    config = None
+    if folder.is_dir():
+        try:
+            config = load_config(folder)
+        except ConfigError as exc:
+            print(exc)
+            return EXIT_BAD_INPUT
+    elif not args.features and not args.needs:
+        _err(f"no client folder {folder}; give the lists with --features \"a,b,c\" (and --needs)")
+        return EXIT_BAD_INPUT
+    out = Path(args.out) if args.out else Path(args.reports_root) / args.client / "questionnaires"
+    data_root = Path(args.data_root).resolve()
+    if out.resolve() == data_root or out.resolve().is_relative_to(data_root):
+        _err(f"{out} is inside the client data folder {data_root}; crmplay never writes there "
+             "(questionnaires go to reports/<client>/questionnaires by default)")
+        return EXIT_BAD_INPUT
+    try:
+        features, needs = questionnaire_lists(config, args.features, args.needs)
+    except DataError as exc:
+        _err(f"{exc}\n(run `crmplay check {args.client}` for every problem, or give --features/--needs)")
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    scale = (1, 5) if config is None else (int(config.survey.rating_min), int(config.survey.rating_max))
+    langs = list(dict.fromkeys(args.lang or ["en", "fa"]))
+    written = write_questionnaires(features, out, langs, needs, scale)
+    print(f"Kano features ({len(features)}): {', '.join(features)}")
+    print(f"Importance-performance needs ({len(needs or features)}): {', '.join(needs or features)}")
+    print(f"Rating scale {scale[0]}-{scale[1]}; languages: {', '.join(langs)}")
+    for path in written:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
 # demo
 
 
@@ -365,6 +447,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("clients", nargs="*", metavar="CLIENT", help="client folder names (default: all)")
     running(p)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("questionnaires", help="write the Kano and importance-performance questionnaires",
+                       description="Write the needs-audit questionnaires (Kano: functional and "
+                                   "dysfunctional question per feature; importance-performance: "
+                                   "importance and performance per need on the client's rating scale) "
+                                   "as CSV and printable Markdown per language. Features come from "
+                                   "--features or else the client's kano_responses table; needs from "
+                                   "--needs or else needs_ratings (one list serves both when only one "
+                                   "is known). Writes into reports/<client>/questionnaires/, never "
+                                   "into the client data.")
+    p.add_argument("client")
+    data_root(p)
+    p.add_argument("--reports-root", default=DEFAULT_REPORTS_ROOT, metavar="DIR",
+                   help=f"reports folder (default: ./{DEFAULT_REPORTS_ROOT})")
+    p.add_argument("--lang", nargs="+", choices=("en", "fa"), metavar="LANG",
+                   help="questionnaire languages, en and/or fa (default: both)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: <reports-root>/<client>/questionnaires)")
+    p.add_argument("--features", metavar="LIST", help='comma-separated features, e.g. "a,b,c"')
+    p.add_argument("--needs", metavar="LIST", help='comma-separated needs, e.g. "a,b,c"')
+    p.set_defaults(func=cmd_questionnaires)
 
     p = sub.add_parser("demo", help="generate or refresh the synthetic demo client(s)",
                        description="Write the deterministic synthetic demo clients (a mobile and "

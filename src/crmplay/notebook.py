@@ -154,11 +154,22 @@ class StepContext:
                                 f'<table class="dataframe crm-table"><caption>{escape(caption)}</caption>', 1)
         return body
 
-    def show_figure(self, fig: Any) -> None:
-        """Show a matplotlib figure once and free it."""
-        import matplotlib.pyplot as plt
+    def show_figure(self, fig: Any, alt: str | None = None) -> None:
+        """Show a matplotlib figure once and free it.
 
-        _display(fig)
+        ``alt`` is the chart's text description (read by screen readers, shown when the image
+        cannot be); by default :func:`figure_description`, the figure's titles. It travels in
+        the output metadata as ``{"image/png": {"alt": ...}}``, which the crmplay report
+        template writes into the page's ``<img alt>``.
+        """
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        description = figure_description(fig) if alt is None else " ".join(str(alt).split())
+        if description:
+            display(fig, metadata={"image/png": {"alt": description}, "image/jpeg": {"alt": description}})
+        else:
+            _display(fig)
         plt.close(fig)
 
     def show_assumptions(self) -> None:
@@ -167,6 +178,20 @@ class StepContext:
         rows["key"] = rows["key"].map(lambda k: self.tr(f"core.assumption.{k}") if _has_key(f"core.assumption.{k}", self.lang) else k)
         rows["value"] = rows["value"].map(lambda v: self.tr("core.not_set") if v is None else self.tr.number(v, 2))
         self.show_table(rows, headers={"key": "core.assumption_header", "value": "core.value_header", "source": "core.source_header"})
+
+
+def figure_description(fig: Any) -> str:
+    """A matplotlib figure's text description: its suptitle and its axes' titles (left, centre
+    and right titles, in axes order), joined with " · "; "" when the figure has no title."""
+    parts: list[str] = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(suptitle.get_text())
+    for ax in fig.get_axes():
+        for loc in ("left", "center", "right"):
+            parts.append(ax.get_title(loc=loc))
+    cleaned = [" ".join(p.split()) for p in parts]
+    return " · ".join(dict.fromkeys(p for p in cleaned if p))
 
 
 def _has_key(key: str, lang: str) -> bool:

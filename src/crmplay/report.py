@@ -257,7 +257,8 @@ def _render_selected(nb: NotebookNode, ctx: ReportContext, *, title: str, varian
 def finish_page(html: str) -> str:
     """Post-process a rendered page: unique ids on ``h1``/``h2``, the table of contents in
     ``nav.crm-toc``, ``crm-first`` on the first ``h1`` (no page break before it when printing),
-    and every table wrapped in a sideways-scrolling box."""
+    every table wrapped in a sideways-scrolling box, and charts without a description (see
+    :func:`_describe_unlabelled_images`) described by their section."""
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(html, "html.parser")
@@ -283,6 +284,7 @@ def finish_page(html: str) -> str:
         if heading.name == "h1" and first_h1:
             heading["class"] = list(heading.get("class", [])) + ["crm-first"]
             first_h1 = False
+    _describe_unlabelled_images(soup, main)
     for table in main.find_all("table"):
         parent = table.parent
         if parent is not None and "crm-scroll" in (parent.get("class") or []):
@@ -303,6 +305,26 @@ def finish_page(html: str) -> str:
         else:
             nav.decompose()
     return str(soup)
+
+
+#: The alt text nbconvert's HTML exporter puts on every image that has none.
+NBCONVERT_GENERIC_ALT = "No description has been provided for this image"
+
+
+def _describe_unlabelled_images(soup, main) -> None:
+    """Charts shown with a description (``StepContext.show_figure``) keep it; the others would
+    carry nbconvert's generic text: they get "Chart: <the heading above them>" in the page's
+    language instead (or just "Chart" when no heading precedes them)."""
+    lang = (soup.html.get("lang") if soup.html else None) or "en"
+    for img in main.find_all("img"):
+        if img.get("alt") and img["alt"] != NBCONVERT_GENERIC_ALT:
+            continue
+        heading = img.find_previous(["h1", "h2", "h3", "h4"])
+        section = heading.get_text(" ", strip=True) if heading is not None else ""
+        try:
+            img["alt"] = t("report.chart_in_section", lang, section=section) if section else t("report.chart", lang)
+        except KeyError:  # a language without the strings: better the heading than nothing
+            img["alt"] = section or NBCONVERT_GENERIC_ALT
 
 
 def _slug(text: str) -> str:

@@ -44,7 +44,7 @@ def _css() -> str:
 
 def _labels(lang: str) -> dict[str, str]:
     keys = ("run_date", "steps", "step", "status", "reason", "duration", "run_failed", "problems",
-            "full_report", "consultant_version", "index_title")
+            "full_report", "consultant_version", "index_title", "stale_moved")
     labels = {k: t(f"report.{k}", lang) for k in keys}
     labels["made_with"] = t("report.made_with", lang, version=__version__)
     return labels
@@ -78,9 +78,12 @@ def write_client_index(run, ctx, client_dir: str | Path, playbook_steps: Sequenc
         s = by_id.get(step.id)
         title = step.title_for(lang)
         if s is None:
+            earlier = step.id in getattr(run, "earlier_chapters", ())
             rows.append({"id": step.id, "title": title, "status_class": "none",
-                         "status_label": status_label("not_run", lang), "reason": "", "duration": "",
-                         "href": "", "consultant_href": ""})
+                         "status_label": status_label("not_run", lang),
+                         "reason": t("report.earlier_run", lang) if earlier else "", "duration": "",
+                         "href": f"{step.id}.html" if earlier else "",
+                         "consultant_href": f"consultant/{step.id}.html" if earlier else ""})
             continue
         ok = s.status == "ok"
         reason = s.reason

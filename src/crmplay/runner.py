@@ -7,19 +7,27 @@ For each client:
 
 1. **prepare**: read ``client.toml``, validate the data (``crmplay.data``), hash every input
    file, and decide which steps to skip because their data is absent (``requires`` /
-   ``requires_any`` in the playbook). A bad configuration or bad data ends the client's run
-   here as a *failed run* with every problem written to ``run.json`` and the index page.
+   ``requires_any`` in the playbook). Every output an earlier run left for a step whose data
+   is now absent (selected or not) is deleted (``cleared_outputs`` in ``run.json``; the rule
+   that attributes files to a step is :func:`crmplay.runner_step.step_output_files`). A bad
+   configuration or bad data ends the client's run here as a *failed run* with every problem
+   written to ``run.json`` and the index page; the previous run's step pages, results and
+   combined report are then moved under ``reports/<client>/_stale/`` (``stale_outputs``), so
+   the folder holds no page that looks current.
 2. **steps**: each selected step runs once the steps it depends on have finished (whatever
    their status: a step whose dependency failed still runs and says what is missing).
    Independent steps, and the steps of different clients, run in parallel in a process pool
    of at most one worker per core. Before running, the notebook's ``parameters`` cell is
    checked to declare ``client``, ``data_root``, ``reports_root`` and ``lang``; then papermill
    executes it with kernel ``python3`` and a per-cell time limit. An exception, a timeout or a
-   dead kernel fails the step with the reason; the executed notebook is then kept under
+   dead kernel fails the step with the reason; a step's earlier outputs are deleted before it
+   runs; the executed notebook of a failed step is kept under
    ``reports/<client>/_failed/<step>.ipynb``, never in the stakeholder folder. A successful
    step gets ``<step>.html`` (stakeholder), ``consultant/<step>.html`` (with code) and
    ``consultant/<step>.ipynb`` (the executed notebook).
-3. **finish**: the combined ``report.html``, ``index.html`` and ``run.json``.
+3. **finish**: the combined ``report.html``, ``index.html`` and ``run.json``. A step left out
+   with ``steps=`` keeps the chapter of its last successful run in ``report.html``
+   (``earlier_chapters`` in ``run.json``; the index page links its pages as from an earlier run).
 
 Every file is written to a temporary name and renamed into place (:mod:`crmplay.fileio`).
 
@@ -44,7 +52,17 @@ from typing import Any, Callable, Sequence
 from . import __version__
 from .fileio import write_json
 from .playbook import PlaybookError, Step, load_playbook, select_steps
-from .runner_step import PARAMETERS, StepRun, _now, _one_line, check_parameters, execute_step, quiet_logs
+from .runner_step import (
+    PARAMETERS,
+    StepRun,
+    _now,
+    _one_line,
+    check_parameters,
+    clear_step_outputs,
+    execute_step,
+    quiet_logs,
+    retire_step_outputs,
+)
 
 DEFAULT_TIMEOUT = 600  # seconds per cell
 STATUSES = ("ok", "skipped", "failed")
@@ -82,6 +100,9 @@ class ClientRun:
     client_name: str = ""
     lang: str = ""
     reports_dir: str = ""
+    cleared_outputs: list[str] = field(default_factory=list)  # deleted: outputs of steps whose data is absent
+    stale_outputs: list[str] = field(default_factory=list)  # moved under _stale/: the run could not start
+    earlier_chapters: list[str] = field(default_factory=list)  # steps not run whose earlier chapter report.html keeps
 
     @property
     def ok(self) -> bool:
@@ -116,6 +137,8 @@ class _Plan:
     skipped: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # step -> (reason, tables)
     context: Any = None  # crmplay.report.ReportContext
     client_name: str = ""
+    step_ids: list[str] = field(default_factory=list)  # every step of the playbook, selected or not
+    cleared: list[str] = field(default_factory=list)  # outputs deleted because the step's data is absent
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,7 +333,7 @@ class _Scheduler:
 
         for job in jobs:
             client = job[0]
-            fut = self._submit(_prepare, *job[:5], job[6], job[7])
+            fut = self._submit(_prepare, *job[:5], job[6], job[7], job[5])
             futures[fut] = ("prepare", client, "")
 
         while futures:
@@ -371,11 +394,12 @@ class _Scheduler:
 
 
 def _prepare(client: str, data_root: str, reports_root: str, lang: str, steps: list[Step],
-             timeout: float, parameters: dict[str, Any]) -> _Plan:
+             timeout: float, parameters: dict[str, Any], playbook_steps: Sequence[Step] | None = None) -> _Plan:
     started = _now()
+    playbook_steps = list(playbook_steps or steps)
     plan = _Plan(client=client, data_root=data_root, reports_root=reports_root, lang=lang or "en",
                  started_at=started, parameters=parameters, steps=list(steps), timeout=timeout,
-                 client_name=client)
+                 client_name=client, step_ids=[s.id for s in playbook_steps])
     from . import report
     from .config import ConfigError, load_config
 
@@ -410,13 +434,20 @@ def _prepare(client: str, data_root: str, reports_root: str, lang: str, steps: l
         plan.error = (f"the client data has {len(errors)} problem(s); "
                       f"`crmplay check {client}` lists them all")
         return plan
-    for step in steps:
+    chosen = {s.id for s in steps}
+    reports_dir = Path(reports_root) / client
+    for step in playbook_steps:
         missing = [t for t in step.requires if not config.has_table(t)]
         if missing:
-            plan.skipped[step.id] = (f"no {', '.join(missing)} data supplied", missing)
+            why = (f"no {', '.join(missing)} data supplied", missing)
         elif step.requires_any and not any(config.has_table(t) for t in step.requires_any):
-            plan.skipped[step.id] = (f"none of these supplied: {', '.join(step.requires_any)}",
-                                     list(step.requires_any))
+            why = (f"none of these supplied: {', '.join(step.requires_any)}", list(step.requires_any))
+        else:
+            continue
+        if step.id in chosen:
+            plan.skipped[step.id] = why
+        # Selected or not, an earlier run's outputs of a step without data are stale now.
+        plan.cleared += clear_step_outputs(reports_dir, step.id, plan.step_ids)
     return plan
 
 
@@ -471,6 +502,7 @@ def _failed_plan(job: tuple, exc: BaseException) -> _Plan:
     started = _now()
     return _Plan(client=client, data_root=data_root, reports_root=reports_root, lang=lang or "en",
                  started_at=started, parameters=job[7], steps=list(steps), timeout=job[6],
+                 step_ids=[s.id for s in job[5]],
                  error=f"could not prepare the run: {type(exc).__name__}: {_one_line(exc)}",
                  context=ReportContext(client_id=client, client_name=client, lang=lang or "en",
                                        run_date=_run_date(started, lang or "en")),
@@ -496,11 +528,22 @@ def _finish(plan: _Plan, steps: list[StepRun], playbook_steps: list[Step]) -> Cl
         started_at=plan.started_at, reason=plan.error, parameters=plan.parameters,
         inputs=plan.inputs, problems=plan.problems, problem_count=plan.problem_count,
         warning_count=plan.warning_count, steps=steps, client_name=plan.client_name,
-        lang=plan.lang, reports_dir=str(client_dir),
+        lang=plan.lang, reports_dir=str(client_dir), cleared_outputs=list(plan.cleared),
     )
     if not plan.error:
         chapters, missing = [], []
-        for s in steps:
+        by_id = {s.id: s for s in steps}
+        for step in playbook_steps:
+            s = by_id.get(step.id)
+            if s is None:
+                # Not selected this time (--steps): the chapter of its last successful run, if any,
+                # stays in the combined report (the index page says it is from an earlier run).
+                earlier = client_dir / "consultant" / f"{step.id}.ipynb"
+                if earlier.is_file() and (client_dir / f"{step.id}.html").is_file():
+                    chapters.append(report.Chapter(step.id, step.title_for(plan.lang),
+                                                   nbformat.read(str(earlier), as_version=4)))
+                    run.earlier_chapters.append(step.id)
+                continue
             nb_path = client_dir / s.outputs.get("notebook", "")
             if s.status == "ok" and nb_path.is_file():
                 chapters.append(report.Chapter(s.id, s.title, nbformat.read(str(nb_path), as_version=4)))
@@ -512,7 +555,7 @@ def _finish(plan: _Plan, steps: list[StepRun], playbook_steps: list[Step]) -> Cl
             run.status = "failed"
             run.reason = f"the combined report could not be rendered: {type(exc).__name__}: {_one_line(exc)}"
     else:
-        (client_dir / "report.html").unlink(missing_ok=True)
+        run.stale_outputs = retire_step_outputs(client_dir, [s.id for s in playbook_steps])
     run.ended_at = _now()
     run.duration_s = round((_dt.datetime.fromisoformat(run.ended_at)
                             - _dt.datetime.fromisoformat(run.started_at)).total_seconds(), 2)

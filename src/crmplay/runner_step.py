@@ -8,7 +8,11 @@ never raises here, it comes back as a failed :class:`StepRun` with the reason.
   stderr kept in a log (quoted in the reason when the kernel dies);
 - outputs: the executed notebook is written to a temporary folder inside the client's reports
   folder and renamed into place: ``consultant/<step>.ipynb`` plus the step's pages when it
-  succeeded, ``_failed/<step>.ipynb`` when it did not (never the stakeholder folder).
+  succeeded, ``_failed/<step>.ipynb`` when it did not (never the stakeholder folder);
+- stale outputs: before a step runs, and for a step whose data is absent, everything an earlier
+  run of it wrote is deleted; :func:`step_output_files` is the one rule that attributes files
+  (including consultant CSVs, named ``<step>_*`` or listed in :data:`NAMED_CONSULTANT_FILES`)
+  to a step. :func:`retire_step_outputs` moves them under ``_stale/`` when a run cannot start.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .playbook import Step
 
@@ -77,7 +81,7 @@ def execute_step(plan: _Plan, step: Step) -> StepRun:
     client_dir = Path(plan.reports_root) / plan.client
     started_at, t0 = _now(), time.perf_counter()
     run = StepRun(step.id, title, "failed", started_at=started_at)
-    _clear_step_outputs(client_dir, step.id)
+    clear_step_outputs(client_dir, step.id, plan.step_ids)
     try:
         reason = check_parameters(step.notebook)
     except Exception as exc:  # noqa: BLE001 - unreadable notebook
@@ -203,11 +207,73 @@ def _publish(plan: _Plan, step: Step, executed: Path, client_dir: Path, run: Ste
     return None
 
 
-def _clear_step_outputs(client_dir: Path, step_id: str) -> None:
-    """Remove what an earlier run of this step left, so nothing stale is read or shown."""
-    for rel in (f"results/{step_id}.json", f"{step_id}.html", f"consultant/{step_id}.html",
-                f"consultant/{step_id}.ipynb", f"_failed/{step_id}.ipynb"):
-        (client_dir / rel).unlink(missing_ok=True)
+#: Consultant files a step writes under a name that does not start with ``<step>_``.
+#: Every other consultant file of a step must be named ``<step>_*`` (e.g. ``nps_detractor_followup.csv``,
+#: ``needs_kano.csv``, ``loyalty_customers.csv``) so the runner can attribute it to the step.
+NAMED_CONSULTANT_FILES: dict[str, tuple[str, ...]] = {"data_overview": ("data_problems.csv",)}
+#: Where the pages of the previous run go when a client's run cannot start (bad data or configuration).
+STALE_DIR = "_stale"
+
+
+def step_output_files(client_dir: str | Path, step_id: str, step_ids: Sequence[str] = ()) -> list[Path]:
+    """The files under ``client_dir`` (``reports/<client>``) that an earlier run of ``step_id`` wrote.
+
+    The attribution rule (the only one the runner uses to delete or move step outputs):
+
+    - the runner's own outputs: ``results/<step>.json``, ``<step>.html``,
+      ``consultant/<step>.html``, ``consultant/<step>.ipynb`` and ``_failed/<step>.ipynb``;
+    - consultant files named ``consultant/<step>_*`` (any extension), unless a longer step id
+      of the playbook (``step_ids``) also matches the name (then the file is that step's);
+    - the consultant files listed for the step in :data:`NAMED_CONSULTANT_FILES`.
+
+    Consultant files matching no rule are never touched. Only existing regular files are
+    returned, in a stable order.
+    """
+    client_dir = Path(client_dir)
+    fixed = [f"results/{step_id}.json", f"{step_id}.html", f"consultant/{step_id}.html",
+             f"consultant/{step_id}.ipynb", f"_failed/{step_id}.ipynb"]
+    fixed += [f"consultant/{name}" for name in NAMED_CONSULTANT_FILES.get(step_id, ())]
+    found = [client_dir / rel for rel in fixed if (client_dir / rel).is_file()]
+    longer = [s for s in step_ids if s != step_id and s.startswith(f"{step_id}_")]
+    claimed = {n for s, names in NAMED_CONSULTANT_FILES.items() if s != step_id for n in names}
+    consultant = client_dir / "consultant"
+    if consultant.is_dir():
+        for path in sorted(consultant.glob(f"{step_id}_*")):
+            if (path.is_file() and path not in found and path.name not in claimed
+                    and not any(path.name.startswith(f"{s}_") for s in longer)):
+                found.append(path)
+    return found
+
+
+def clear_step_outputs(client_dir: str | Path, step_id: str, step_ids: Sequence[str] = ()) -> list[str]:
+    """Delete what an earlier run of ``step_id`` left (see :func:`step_output_files`), so nothing
+    stale is read by a later step or shown to a stakeholder. Returns the deleted paths, relative
+    to ``client_dir``."""
+    client_dir = Path(client_dir)
+    removed = []
+    for path in step_output_files(client_dir, step_id, step_ids):
+        path.unlink(missing_ok=True)
+        removed.append(path.relative_to(client_dir).as_posix())
+    return removed
+
+
+def retire_step_outputs(client_dir: str | Path, step_ids: Sequence[str]) -> list[str]:
+    """Move every step output of ``step_ids`` and the combined ``report.html`` under
+    ``client_dir/_stale/`` (same relative paths, replacing older stale copies), for a run that
+    could not start: the folder then holds no page that looks current, and the consultant
+    still has the previous run's pages. Returns the moved paths, relative to ``client_dir``."""
+    client_dir = Path(client_dir)
+    paths = [p for s in step_ids for p in step_output_files(client_dir, s, step_ids)]
+    if (client_dir / "report.html").is_file():
+        paths.append(client_dir / "report.html")
+    moved = []
+    for path in paths:
+        rel = path.relative_to(client_dir)
+        target = client_dir / STALE_DIR / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        moved.append(rel.as_posix())
+    return moved
 
 
 def _where(current: dict[str, Any]) -> str:
@@ -245,4 +311,5 @@ def _one_line(exc: BaseException) -> str:
     return _first_line(exc)[:300] or type(exc).__name__
 
 
-__all__ = ["PARAMETERS", "KERNEL_NAME", "StepRun", "execute_step", "check_parameters"]
+__all__ = ["PARAMETERS", "KERNEL_NAME", "NAMED_CONSULTANT_FILES", "STALE_DIR", "StepRun", "execute_step",
+           "check_parameters", "step_output_files", "clear_step_outputs", "retire_step_outputs"]
