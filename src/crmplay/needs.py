@@ -232,7 +232,8 @@ def show_aspects(ctx: Any, audit: NeedsAudit, framework: str = "aspects") -> Non
     unknown = table.attrs.get("unknown_items") or []
     if unknown:
         ctx.say("needs.unknown_items", items=_list(unknown, lang))
-    ctx.show_figure(charts.maturity_radar(table, lang, lambda i: item_label(i, lang, framework)))
+    ctx.show_figure(charts.maturity_radar(table, lang, lambda i: item_label(i, lang, framework)),
+                    alt=ctx.tr("needs.chart_alt.radar"))
     shown = table.assign(
         item=[item_label(i, lang, framework) for i in table["item"]],
         status=[ctx.tr(f"needs.status.{slug(s)}") for s in table["status"]],
@@ -285,7 +286,8 @@ def show_interviews(ctx: Any, audit: NeedsAudit) -> None:
             respondents=ctx.tr.number(total), themes=ctx.tr.number(len(themes)),
             theme=item_label(top["theme"], lang),
             share=ctx.tr.percent(top["dislike_respondents"] / total if total else None, 0))
-    ctx.show_figure(charts.interview_themes(themes, lang, lambda i: item_label(i, lang)))
+    ctx.show_figure(charts.interview_themes(themes, lang, lambda i: item_label(i, lang)),
+                    alt=ctx.tr("needs.chart_alt.interviews"))
     cols = ["rank", "theme", "respondents", "mentions", "likes", "dislikes"]
     ctx.show_table(themes[cols].assign(theme=[item_label(i, lang) for i in themes["theme"]]),
                    headers={c: f"needs.col.{c}" for c in cols})
@@ -293,7 +295,7 @@ def show_interviews(ctx: Any, audit: NeedsAudit) -> None:
     for r in themes.head(5).itertuples():
         quotes = r.dislike_quotes or r.like_quotes
         for q in quotes:
-            parts.append(f"<li><b>{item_label(r.theme, lang)}</b>: &ldquo;{ctx.quote(q)}&rdquo;</li>")
+            parts.append(f"<li><b>{item_label(r.theme, lang)}</b>: <bdi>&ldquo;{ctx.quote(q)}&rdquo;</bdi></li>")
     parts.append("</ul>")
     ctx.html("".join(parts))
 
@@ -316,7 +318,7 @@ def show_ipa(ctx: Any, audit: NeedsAudit) -> None:
     ctx.say(f"needs.ipa_crosshair.{table.attrs['crosshair']}",
             importance=ctx.tr.number(table.attrs["importance_cut"], 2),
             performance=ctx.tr.number(table.attrs["performance_cut"], 2))
-    ctx.show_figure(charts.ipa_grid(table, lang, lambda n: item_label(n, lang)))
+    ctx.show_figure(charts.ipa_grid(table, lang, lambda n: item_label(n, lang)), alt=ctx.tr("needs.chart_alt.ipa"))
     derived = table.dropna(subset=["derived_importance"])
     if len(derived):
         top_d = derived.sort_values("derived_importance", ascending=False).iloc[0]["need"]
@@ -350,7 +352,7 @@ def show_kano(ctx: Any, audit: NeedsAudit, tie_threshold: float = 0.06) -> None:
         return _list([item_label(f, lang) for f in feats], lang) or none
 
     ctx.say("needs.kano_headline", must=names("M"), one=names("O"), attractive=names("A"), indifferent=names("I"))
-    ctx.show_figure(charts.better_worse(table, lang, lambda f: item_label(f, lang)))
+    ctx.show_figure(charts.better_worse(table, lang, lambda f: item_label(f, lang)), alt=ctx.tr("needs.chart_alt.kano"))
     tied = table[table["tie_rule_applied"]]
     if len(tied):
         ctx.say("needs.kano_tie", items=_list([item_label(f, lang) for f in tied["feature"]], lang),
@@ -393,9 +395,11 @@ def show_complaints(ctx: Any, audit: NeedsAudit) -> None:
         ctx.say("needs.complaints_repeat", r7=tr.percent(k.repeat_7d_rate, 0), r30=tr.percent(k.repeat_30d_rate, 0))
     top = k.by_category.iloc[0]
     ctx.say("needs.complaints_pareto", category=item_label(top["category"], lang), share=tr.percent(top["share"], 0))
-    ctx.show_figure(charts.complaints_pareto(k.by_category, lang, lambda c: item_label(c, lang)))
+    ctx.show_figure(charts.complaints_pareto(k.by_category, lang, lambda c: item_label(c, lang)),
+                    alt=ctx.tr("needs.chart_alt.pareto"))
     if len(k.trend) > 1:
-        ctx.show_figure(charts.complaints_trend(k.trend, k.sla_hours, lang, lambda m: tr.month(m + "-01")))
+        ctx.show_figure(charts.complaints_trend(k.trend, k.sla_hours, lang, lambda m: tr.month(m + "-01")),
+                        alt=ctx.tr("needs.chart_alt.trend"))
     cur = ctx.currency
     if k.compensated_share is None:
         pass
