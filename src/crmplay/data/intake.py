@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .problems import DataError, Problem, expected
+from .problems import DataError, Problem, SplitsProblems, expected
 from .readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
 from .schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
 from .validate import build_table, check_references
@@ -73,7 +73,7 @@ class TableIntake:
 
 
 @dataclass
-class ClientIntake:
+class ClientIntake(SplitsProblems):
     """Every configured table of one client, with all problems (cross-table checks included)."""
 
     config: Any
@@ -85,13 +85,6 @@ class ClientIntake:
         out = [p for t in self.tables.values() for p in t.problems] + self.cross_problems
         return out
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def usable(self, name: str) -> bool:
         """True when the table was supplied and has no errors of its own or from cross checks."""

@@ -191,7 +191,21 @@ def format_problems(problems: list[Problem], limit: int = MESSAGE_LIMIT) -> str:
     return "\n".join(lines)
 
 
-class DataError(ValueError):
+class SplitsProblems:
+    """``errors`` and ``warnings`` views of a ``problems`` list (mixed into intake and errors)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class DataError(SplitsProblems, ValueError):
     """Client data that cannot be used as it is.
 
     ``problems`` holds every problem found (errors and warnings), complete; the message lists
@@ -202,10 +216,3 @@ class DataError(ValueError):
         self.problems: list[Problem] = sort_problems(problems)
         super().__init__(format_problems(self.problems))
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
