@@ -37,7 +37,7 @@ def fixture_run(tmp_path_factory):
 
 
 def test_each_outcome_is_recorded_with_its_reason(fixture_run):
-    run, _ = fixture_run
+    run, client_dir = fixture_run
     assert _statuses(run) == {"alpha": "ok", "beta": "failed", "gamma": "skipped", "delta": "failed",
                               "summary": "ok"}
     assert run.status == "failed" and run.reason == ""
@@ -45,7 +45,9 @@ def test_each_outcome_is_recorded_with_its_reason(fixture_run):
     assert beta.reason.startswith("ValueError: the beta table has no usable rows (cell 4: raise ValueError")
     assert gamma.reason == "no transactions data supplied" and gamma.missing_tables == ["transactions"]
     assert "lang" in delta.reason and "parameters cell" in delta.reason
-    assert delta.duration_s < 5  # refused before any kernel started
+    # refused before any kernel started: no executed notebook was kept for it
+    assert not (client_dir / "_failed" / "delta.ipynb").exists()
+    assert (client_dir / "_failed" / "beta.ipynb").is_file()
 
 
 def test_a_step_runs_even_when_its_dependency_failed_and_states_what_is_missing(fixture_run):
@@ -212,7 +214,6 @@ def test_a_cell_over_the_time_limit_fails_the_step(tmp_path):
     step = run.step("slow")
     assert step.status == "failed"
     assert "longer than the 2 s limit" in step.reason and "(cell 4: import time" in step.reason
-    assert step.duration_s < 50
     assert (tmp_path / "reports" / "acme" / "_failed" / "slow.ipynb").is_file()
 
 
