@@ -252,6 +252,15 @@ class CatalogueParams:
     package_uptake: float = 0.20  # share of members who sign one
 
 
+def _tier_masks(design: TierDesign, value: ValueBase) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Per customer: tier level, qualifying spend (refund-netted, floored at 0), member and top-tier
+    masks, and the level from which a tier counts as "top" (the second tier, or the only one)."""
+    level = design.level.to_numpy()
+    spend = value.table[design.basis].to_numpy(dtype=np.float64).clip(min=0)
+    top_level = 2 if design.tiers["level"].max() >= 2 else 1
+    return level, spend, level >= 1, level >= top_level, top_level
+
+
 def reward_catalogue(design: TierDesign, value: ValueBase, econ: PointsEconomics, *, gross_margin: float,
                      params: CatalogueParams = CatalogueParams()) -> pd.DataFrame:
     """Each catalogue reward priced out on the client's customers (annual cost, standalone).
@@ -262,11 +271,7 @@ def reward_catalogue(design: TierDesign, value: ValueBase, econ: PointsEconomics
     Credit spent on own products is costed at ``1 - gross_margin`` of face value.
     """
     table = value.table
-    level = design.level.to_numpy()
-    spend = table[design.basis].to_numpy(dtype=np.float64).clip(min=0)
-    member = level >= 1
-    top_level = 2 if design.tiers["level"].max() >= 2 else 1
-    top = level >= top_level
+    level, spend, member, top, top_level = _tier_masks(design, value)
     long = table["tenure_days"].to_numpy() >= params.loyalty_discount_min_years * 365
     cogs = 1 - gross_margin
     member_rev = float(spend[member].sum())
@@ -310,12 +315,7 @@ def price_levers(design: TierDesign, value: ValueBase, econ: PointsEconomics, *,
     Columns: ``lever``, ``customers``, ``annual_cost``, ``cost_share`` (of annual revenue),
     ``retention_value`` (NaN where not modelled).
     """
-    table = value.table
-    level = design.level.to_numpy()
-    spend = table[design.basis].to_numpy(dtype=np.float64).clip(min=0)
-    member = level >= 1
-    top_level = 2 if design.tiers["level"].max() >= 2 else 1
-    top = level >= top_level
+    level, spend, member, top, top_level = _tier_masks(design, value)
     churn_by_level = design.tiers["churn_rate"].fillna(0).to_numpy()
     signers_rev = spend[member] * params.package_uptake
     kept = float((signers_rev * churn_by_level[level[member]]).sum()) * gross_margin

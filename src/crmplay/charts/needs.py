@@ -34,6 +34,13 @@ def _annotate(ax, points: list[tuple[float, float, str]], x_span: float, y_span:
         ax.annotate(text, (x, y), xytext=(5, offset), textcoords="offset points", fontsize=8.5)
 
 
+def _corner_labels(ax, items: Mapping[str, tuple[str, str, tuple[float, float, str, str]]]) -> None:
+    """Name the quadrants of a 2x2 chart: ``{key: (text, colour, (x, y, ha, va))}`` in axes units."""
+    for text, colour, (x, y, ha, va) in items.values():
+        ax.text(x, y, label(text), transform=ax.transAxes, ha=ha, va=va, fontsize=9, color=colour,
+                fontweight="bold")
+
+
 def _lab(labels: Mapping[str, str] | LabelFn | None, key: str) -> str:
     if labels is None:
         return label(str(key).replace("_", " "))
@@ -101,9 +108,7 @@ def ipa_grid(table: pd.DataFrame, lang: str = "en", labels: Mapping[str, str] | 
         ax.axvline(p_cut, color=NEUTRAL, linewidth=1, linestyle="--")
     corners = {"concentrate_here": (0.02, 0.97, "left", "top"), "keep_up_the_good_work": (0.98, 0.97, "right", "top"),
                "low_priority": (0.02, 0.03, "left", "bottom"), "possible_overkill": (0.98, 0.03, "right", "bottom")}
-    for q, (x, y, ha, va) in corners.items():
-        ax.text(x, y, label(t(f"needs.quadrant.{q}", lang)), transform=ax.transAxes, ha=ha, va=va,
-                fontsize=9, color=colour[q], fontweight="bold")
+    _corner_labels(ax, {q: (t(f"needs.quadrant.{q}", lang), colour[q], corner) for q, corner in corners.items()})
     ax.set_xlabel(label(t("needs.chart.performance", lang)))
     ax.set_ylabel(label(t("needs.chart.importance", lang)))
     if title:
@@ -129,10 +134,9 @@ def better_worse(kano: pd.DataFrame, lang: str = "en", labels: Mapping[str, str]
     ax.axvline(0.5, color=NEUTRAL, linewidth=1, linestyle="--")
     ax.set_xlim(0, 1.05)
     ax.set_ylim(0, 1.05)
-    for cat, (x, y, ha, va) in {"A": (0.02, 0.98, "left", "top"), "O": (0.98, 0.98, "right", "top"),
-                                "M": (0.98, 0.02, "right", "bottom"), "I": (0.02, 0.02, "left", "bottom")}.items():
-        ax.text(x, y, label(t(f"needs.kano_category.{cat}", lang)), transform=ax.transAxes, ha=ha, va=va,
-                fontsize=9, color=colours[cat], fontweight="bold")
+    corners = {"A": (0.02, 0.98, "left", "top"), "O": (0.98, 0.98, "right", "top"),
+               "M": (0.98, 0.02, "right", "bottom"), "I": (0.02, 0.02, "left", "bottom")}
+    _corner_labels(ax, {c: (t(f"needs.kano_category.{c}", lang), colours[c], corner) for c, corner in corners.items()})
     ax.set_xlabel(label(t("needs.chart.worse", lang)))
     ax.set_ylabel(label(t("needs.chart.better", lang)))
     if title:

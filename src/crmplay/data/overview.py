@@ -291,3 +291,27 @@ def next_actions(intake: ClientIntake, readiness: pd.DataFrame, tr: Any) -> list
     if not broken and not intake.warnings:
         out.append(("data_overview.clean_next", {}))
     return out
+
+
+def show_problems(ctx: Any, problems: list[Problem], limit: int = 50) -> None:
+    """The data-problems section of the overview page, through a notebook context (``ctx``).
+
+    Counts per kind and the first ``limit`` problems in reading order (values of columns that may
+    hold personal data blanked); the complete list, values included, goes to the consultant-only
+    ``consultant/data_problems.csv``, written atomically.
+    """
+    from ..fileio import write_text
+
+    if not problems:
+        ctx.say("data_overview.no_problems")
+        return
+    counts = display_problems(problem_counts(problems), ctx.tr)
+    ctx.show_table(counts, headers=header_keys(counts))
+    listing = display_problems(problem_rows(problems, limit=limit), ctx.tr)
+    listing = listing[["table", "row", "column", "kind", "expected", "value"]]
+    ctx.show_table(listing, headers=header_keys(listing))
+    full_list = ctx.consultant_path("data_problems.csv")
+    write_text(full_list, problems_for_consultant(problems).to_csv(index=False), encoding="utf-8-sig")
+    ctx.say("data_overview.problems_shown" if len(problems) > limit else "data_overview.problems_all",
+            shown=ctx.tr.number(min(limit, len(problems))), total=ctx.tr.number(len(problems)),
+            file="consultant/data_problems.csv")
