@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmplay import summary as S
-from crmplay.dimensions import Options, build_scorecard
+import crmplay.chapters.summary.brief as S
+from crmplay.chapters.dimensions.scorecard import Options, build_scorecard
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "results"
 

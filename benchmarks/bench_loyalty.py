@@ -26,7 +26,7 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 
-from crmplay import loyalty
+import crmplay.chapters.loyalty as loyalty
 
 
 def maxrss_mb() -> float:
@@ -111,7 +111,7 @@ def bench_cdnow(repeats: int = 5) -> None:
     theirs = theirs.sort_index()
     diff = max(float(np.abs(ours[c].to_numpy() - theirs[c].to_numpy()).max()) for c in ours.columns)
     print(f"CDNOW ({len(df):,} transactions, {len(ours):,} customers), best of {repeats}:")
-    print(f"  crmplay.loyalty.rfm_summary                     {t_ours * 1000:8.1f} ms")
+    print(f"  crmplay.chapters.loyalty.rfm_summary                     {t_ours * 1000:8.1f} ms")
     print(f"  lifetimes.utils.summary_data_from_transaction_data {t_lt * 1000:5.1f} ms")
     print(f"  largest difference over frequency, recency, T, monetary_value: {diff:.2e}")
 

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from crmplay import needs
+import crmplay.chapters.needs as needs
 
 
 def _timed(fn, *args, repeat: int = 3, **kwargs) -> float:

@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from crmplay.config import Survey
-from crmplay.nps import Options, analyse
+from crmplay.core.config import Survey
+from crmplay.chapters.nps import Options, analyse
 
 ATTRIBUTES = ("network", "price", "billing", "call_centre", "onboarding", "app", "alerts", "rewards")
 WEIGHTS = np.array([0.3, 0.2, 0.9, 0.8, 0.1, 0.1, 0.2, 0.1])

@@ -51,7 +51,7 @@ def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, 
 
 
 def time_naive(client: str, data_root: Path, playbook: str | None, work: Path) -> tuple[float, list[tuple[str, float, float]], int]:
-    from crmplay.playbook import load_playbook
+    from crmplay.core.steps import load_playbook
 
     steps = load_playbook(playbook) if playbook else load_playbook()
     reports = work / "naive_reports"

@@ -80,7 +80,7 @@ def crmplay_command() -> list[str]:
 
 def real_playbook_ready() -> bool:
     """True when every notebook of the bundled playbook exists."""
-    from crmplay.playbook import load_playbook
+    from crmplay.core.steps import load_playbook
 
     return all(step.notebook.is_file() for step in load_playbook())
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from crmplay.config import ConfigError, load_config
-from crmplay.loyalty import Options as LoyaltyOptions
+from crmplay.core.config import ConfigError, load_config
+from crmplay.chapters.loyalty import Options as LoyaltyOptions
 
 
 def write(tmp_path: Path, text: str) -> Path:

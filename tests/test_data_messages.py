@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from crmplay.data import Expected, check_client, expected, expected_text
-from crmplay.data.overview import display_problems, problem_rows, problems_for_consultant
+from crmplay.chapters.overview.analysis import display_problems, problem_rows, problems_for_consultant
 from crmplay.data.problems import PROBLEM_KINDS, format_problems, sort_problems
-from crmplay.i18n import Translator, catalogue
+from crmplay.core.i18n import Translator, catalogue
 from test_data_validate import BROKEN_FILES, BROKEN_TOML, write_client
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmplay"

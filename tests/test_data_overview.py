@@ -11,10 +11,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from crmplay.config import load_config
-from crmplay.data import inspect_client, overview
-from crmplay.i18n import Translator, missing_keys
-from crmplay.resources import notebooks_dir
+from crmplay.core.config import load_config
+from crmplay.data import inspect_client
+import crmplay.chapters.overview.analysis as overview
+from crmplay.core.i18n import Translator, missing_keys
+from crmplay.core.resources import notebooks_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 NOTEBOOK = notebooks_dir() / "00_data_overview.ipynb"
@@ -102,7 +103,7 @@ def test_catalogues_complete():
 
 
 def test_charts_draw(mini):
-    from crmplay.charts import data_overview as charts
+    import crmplay.chapters.overview.charts as charts
 
     intake = inspect_client(mini)
     tr = Translator("fa")

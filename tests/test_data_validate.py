@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crmplay.config import load_config
+from crmplay.core.config import load_config
 from crmplay.data import (PROBLEM_KINDS, TABLE_SCHEMAS, DataError, check_client, inspect_client, load_client,
                           load_table, source_info)
 from crmplay.data.problems import MESSAGE_LIMIT
@@ -274,7 +274,7 @@ def test_schemas_are_introspectable():
     assert TABLE_SCHEMAS["customers"].unique == (("customer_id",),)
     assert TABLE_SCHEMAS["customers"].column("status").allowed == ("active", "churned")
     # every config table has a schema, and every schema a dating column or none on purpose
-    from crmplay.config import CANONICAL_TABLES
+    from crmplay.core.config import CANONICAL_TABLES
 
     assert tuple(TABLE_SCHEMAS) == CANONICAL_TABLES
     json.dumps({n: [c.name for c in s.columns] for n, s in TABLE_SCHEMAS.items()})

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmplay import frameworks
-from crmplay.config import load_config
+import crmplay.core.frameworks as frameworks
+from crmplay.core.config import load_config
 from crmplay.demo import DEMO_CLIENTS, DemoError, generate, write_demo_clients
-from crmplay.demo import phrases as P
+import crmplay.demo.phrases as P
 from crmplay.demo.__main__ import main as demo_main
 from crmplay.demo.model import Calendar, build_population, day_number, weighted_sample
 from crmplay.demo.surveys import KANO_CODES
-from crmplay.privacy import EMAIL_RE, PHONE_RE, mask_pii
+from crmplay.core.privacy import EMAIL_RE, PHONE_RE, mask_pii
 
 REPO = Path(__file__).resolve().parents[1]
 CLIENT_DATA = REPO / "client_data"

@@ -1,7 +1,7 @@
 """The attract / delight / retain scorecard: scoring rules, mapping from data to dimensions,
 importance and priority, edge cases, the catalogue and the playbook page.
 
-The cut points are crmplay conventions (documented in crmplay.dimensions_rules and the
+The cut points are crmplay conventions (documented in crmplay.chapters.dimensions.rules and the
 playbook page), so the expected values below are computed by hand from the stated rules.
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import dimensions as D
-from crmplay import dimensions_report as R
-from crmplay import dimensions_rules as DR
-from crmplay.frameworks import DIMENSIONS
-from crmplay.i18n import catalogue, has, missing_keys
+import crmplay.chapters.dimensions.scorecard as D
+import crmplay.chapters.dimensions.views as R
+import crmplay.chapters.dimensions.rules as DR
+from crmplay.core.frameworks import DIMENSIONS
+from crmplay.core.i18n import catalogue, has, missing_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "results"
@@ -31,7 +31,7 @@ def _fixture(step: str) -> dict:
 
 
 # ------------------------------------------------------------------------------------------
-# The library per dimension: defined for every id of crmplay.frameworks.DIMENSIONS
+# The library per dimension: defined for every id of crmplay.core.frameworks.DIMENSIONS
 
 
 def test_every_dimension_has_practices_kpis_and_texts():
@@ -61,7 +61,7 @@ def test_persian_catalogue_is_complete():
 
 def test_playbook_page_carries_the_generated_library_and_every_dimension():
     page = (ROOT / "playbook" / "04_attract_delight_retain.md").read_text(encoding="utf-8")
-    assert R.refresh_page(page) == page, "regenerate the page: see crmplay.dimensions_report.refresh_page"
+    assert R.refresh_page(page) == page, "regenerate the page: see crmplay.chapters.dimensions.views.refresh_page"
     for item in DIMENSIONS:
         assert item.title_en in page and f"`{item.id}`" in page
     # the domain notes' examples are in the library
@@ -375,7 +375,7 @@ def test_malformed_results_do_not_crash():
 
 
 def test_options_are_read_from_client_toml():
-    from crmplay.config import parse_config
+    from crmplay.core.config import parse_config
 
     raw = {"client": {"name": "x"}, "steps": {"dimensions": {
         "attribute_map": {"rating_billing": "clear_bills"}, "cut_points": {"win_back_rate": [0.01, 0.02, 0.03, 0.04]},
@@ -409,7 +409,7 @@ def test_charts_render_empty_and_full(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from crmplay.charts import dimensions as C
+    import crmplay.chapters.dimensions.charts as C
 
     full = D.build_scorecard(nps_results=_fixture("nps"), needs_results=_fixture("needs"),
                              loyalty_results=_fixture("loyalty"))
@@ -435,8 +435,8 @@ def test_demo_scorecard_finds_the_planted_priorities():
     """The demo plants bills, the call centre and unanswered detractors as the weak spots, with
     bills and the call centre the most important: they are the lowest-scored dimensions from
     the data alone, and the top three priorities once the needs audit gives importance."""
-    from crmplay import needs
-    from crmplay.config import load_config
+    import crmplay.chapters.needs as needs
+    from crmplay.core.config import load_config
     from crmplay.data import load_table
 
     cfg = load_config(ROOT / "client_data" / "demo")

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import crmplay_command, make_client, real_playbook_ready
-from crmplay.config import load_config
-from crmplay.playbook import load_playbook
+from crmplay.core.config import load_config
+from crmplay.core.steps import load_playbook
 
 pytestmark = pytest.mark.e2e
 

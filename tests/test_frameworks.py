@@ -1,7 +1,7 @@
 """The fixed lists match the domain notes (seeds 001, 003, 004)."""
 from __future__ import annotations
 
-from crmplay import frameworks as fw
+import crmplay.core.frameworks as fw
 
 
 def test_counts_and_groups():

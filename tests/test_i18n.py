@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from crmplay import i18n
-from crmplay.resources import locales_dir
+import crmplay.core.i18n as i18n
+from crmplay.core.resources import locales_dir
 
 
 def test_persian_number_formatting():

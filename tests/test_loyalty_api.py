@@ -12,9 +12,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from crmplay import loyalty  # noqa: E402
-from crmplay.config import Economics, parse_config  # noqa: E402
-from crmplay.i18n import Translator, catalogue, t  # noqa: E402
+import crmplay.chapters.loyalty as loyalty  # noqa: E402
+from crmplay.core.config import Economics, parse_config  # noqa: E402
+from crmplay.core.i18n import Translator, catalogue, t  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_loyalty_program.ipynb"
@@ -167,7 +167,7 @@ def test_catalogues_name_every_id():
 def test_charts_render_in_both_languages(run):
     from matplotlib.figure import Figure
 
-    from crmplay.charts import loyalty as charts
+    import crmplay.chapters.loyalty.charts as charts
 
     for lang in ("en", "fa"):
         figs = [charts.rfm_grid(run.rfm.grid, loyalty.segment_grid(), lang), charts.segment_bars(run.rfm.summary, lang),
@@ -189,7 +189,7 @@ def test_consultant_file_has_scores_and_no_personal_data(run, client):
 
 class FakeContext:
     def __init__(self, tables, lang="en"):
-        from crmplay.config import ClientConfig, ClientInfo
+        from crmplay.core.config import ClientConfig, ClientInfo
 
         self.tables, self.said = tables, []
         self.tr = Translator(lang)

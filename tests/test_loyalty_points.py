@@ -1,4 +1,4 @@
-"""Points and rewards economics (crmplay.loyalty_points)."""
+"""Points and rewards economics (crmplay.chapters.loyalty.points)."""
 from __future__ import annotations
 
 import math
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import loyalty
-from crmplay.loyalty_points import (months_on_books, redemption_with_expiry, ultimate_redemption)
+import crmplay.chapters.loyalty as loyalty
+from crmplay.chapters.loyalty.points import (months_on_books, redemption_with_expiry, ultimate_redemption)
 
 
 def design(spend=(10.0, 20.0, 30.0, 40.0, 100.0, 200.0, 300.0, 400.0, 1000.0, 2000.0), shares=(0.4, 0.1)):

@@ -1,4 +1,4 @@
-"""Retention economics (crmplay.loyalty_retention)."""
+"""Retention economics (crmplay.chapters.loyalty.retention)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import loyalty
-from crmplay.loyalty_retention import SENSITIVITY_INPUTS
+import crmplay.chapters.loyalty as loyalty
+from crmplay.chapters.loyalty.retention import SENSITIVITY_INPUTS
 
 
 def tx(rows):

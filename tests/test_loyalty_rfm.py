@@ -1,4 +1,4 @@
-"""Value base, buy-till-you-die summary and RFM segments (crmplay.loyalty_rfm)."""
+"""Value base, buy-till-you-die summary and RFM segments (crmplay.chapters.loyalty.rfm)."""
 from __future__ import annotations
 
 import importlib.resources as ir
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import loyalty
-from crmplay.loyalty import LoyaltyDataError
+import crmplay.chapters.loyalty as loyalty
+from crmplay.chapters.loyalty import LoyaltyDataError
 
 
 def tx(rows):

@@ -1,4 +1,4 @@
-"""Tier design (crmplay.loyalty_tiers)."""
+"""Tier design (crmplay.chapters.loyalty.tiers)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import loyalty
+import crmplay.chapters.loyalty as loyalty
 
 
 def base(spend, churned=None):

@@ -6,9 +6,10 @@ import json
 import pandas as pd
 import pytest
 
-from crmplay import needs, questionnaires
-from crmplay.frameworks import item_ids
-from crmplay.results import clean
+import crmplay.chapters.needs as needs
+import crmplay.chapters.needs.questionnaires as questionnaires
+from crmplay.core.frameworks import item_ids
+from crmplay.core.results import clean
 
 T = pd.Timestamp
 

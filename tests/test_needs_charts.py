@@ -10,8 +10,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from crmplay import needs  # noqa: E402
-from crmplay.charts import needs as charts  # noqa: E402
+import crmplay.chapters.needs as needs  # noqa: E402
+import crmplay.chapters.needs.charts as charts  # noqa: E402
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])

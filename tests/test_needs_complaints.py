@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from crmplay import needs
-from crmplay.needs_complaints import UNKNOWN_CATEGORY
+import crmplay.chapters.needs as needs
+from crmplay.chapters.needs.complaints import UNKNOWN_CATEGORY
 
 T = pd.Timestamp
 

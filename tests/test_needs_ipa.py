@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmplay import needs
+import crmplay.chapters.needs as needs
 
 
 def _ratings(rows):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmplay import needs
-from crmplay.needs_kano import EVALUATION_TABLE, KanoAnswerError, kano_from_counts
+import crmplay.chapters.needs as needs
+from crmplay.chapters.needs.kano import EVALUATION_TABLE, KanoAnswerError, kano_from_counts
 
 
 def _responses(counts: dict[str, int], feature: str = "f") -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmplay import needs
+import crmplay.chapters.needs as needs
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01_needs_audit.ipynb"
@@ -16,7 +16,7 @@ DEMO = ROOT / "client_data"
 
 
 def _demo_audit(client: str) -> needs.NeedsAudit:
-    from crmplay.config import load_config
+    from crmplay.core.config import load_config
     from crmplay.data import load_table
 
     cfg = load_config(DEMO / client)

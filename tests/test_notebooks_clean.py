@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmplay.playbook import load_playbook
-from crmplay.resources import notebooks_dir
-from crmplay.runner import PARAMETERS, check_parameters
+from crmplay.core.steps import load_playbook
+from crmplay.core.resources import notebooks_dir
+from crmplay.engine.runner import PARAMETERS, check_parameters
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "notebooks").glob("*.ipynb"))

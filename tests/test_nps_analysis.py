@@ -1,4 +1,4 @@
-"""crmplay.nps_analysis, nps_economics, nps_report: segments, trend, touchpoints, economics,
+"""crmplay.chapters.nps.analysis, nps_economics, nps_report: segments, trend, touchpoints, economics,
 closed loop and the results file."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from scipy.stats import false_discovery_control
 
-from crmplay import nps
-from crmplay.config import Economics, Survey
-from crmplay.nps_analysis import adjust_p_values, segments, touchpoints, trend, with_groups
-from crmplay.nps_economics import (customer_value, detractor_followup, economics, revenue_scenarios,
+import crmplay.chapters.nps as nps
+from crmplay.core.config import Economics, Survey
+from crmplay.chapters.nps.analysis import adjust_p_values, segments, touchpoints, trend, with_groups
+from crmplay.chapters.nps.economic_value import (customer_value, detractor_followup, economics, revenue_scenarios,
                                    write_followup)
-from crmplay.results import clean
+from crmplay.core.results import clean
 
 
 def frame_of(groups: dict[str, tuple[int, int, int]], column: str = "plan") -> pd.DataFrame:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crmplay import nps
-from crmplay.config import load_config
+import crmplay.chapters.nps as nps
+from crmplay.core.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "client_data"

@@ -1,4 +1,4 @@
-"""crmplay.nps_drivers: Shapley decomposition of R², relative weights, bootstrap."""
+"""crmplay.chapters.nps.key_drivers: Shapley decomposition of R², relative weights, bootstrap."""
 from __future__ import annotations
 
 import itertools
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from crmplay import nps_drivers as nd
+import crmplay.chapters.nps.key_drivers as nd
 
 # mtcars (Motor Trend 1974; R datasets::mtcars): mpg, cyl, disp, hp, drat, gear for the 32 cars
 # in R's row order.

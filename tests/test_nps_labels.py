@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from crmplay.config import Survey
-from crmplay.i18n import catalogue
-from crmplay.nps import Options, attribute_label, period_label, theme_label, trend_calendar
-from crmplay.nps_analysis import trend, with_groups
-from crmplay.nps_verbatims import DEFAULT_THEMES
+from crmplay.core.config import Survey
+from crmplay.core.i18n import catalogue
+from crmplay.chapters.nps import Options, attribute_label, period_label, theme_label, trend_calendar
+from crmplay.chapters.nps.analysis import trend, with_groups
+from crmplay.chapters.nps.verbatims import DEFAULT_THEMES
 
 PERSIAN_LETTERS = "\u0600-\u06ff"
 
@@ -107,7 +107,7 @@ def test_trend_calendar_follows_the_client_language_unless_set():
 
 
 def test_analyse_writes_the_calendar_of_its_periods():
-    from crmplay.nps import analyse
+    from crmplay.chapters.nps import analyse
 
     frame = pd.DataFrame({"score": [9, 3, 7, 10] * 10,
                           "date": pd.to_datetime(["2025-03-20", "2025-03-21", "2025-04-25", "2025-05-01"] * 10)})

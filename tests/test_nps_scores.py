@@ -1,4 +1,4 @@
-"""crmplay.nps: classification, scores and intervals, comparisons, sample sizes."""
+"""crmplay.chapters.nps: classification, scores and intervals, comparisons, sample sizes."""
 from __future__ import annotations
 
 import math
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import nps
-from crmplay.config import load_config
+import crmplay.chapters.nps as nps
+from crmplay.core.config import load_config
 
 
 # --------------------------------------------------------------------------------------------

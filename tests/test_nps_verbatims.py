@@ -1,11 +1,11 @@
-"""crmplay.nps_verbatims: coding comments against the theme dictionary (English and Persian)."""
+"""crmplay.chapters.nps.verbatims: coding comments against the theme dictionary (English and Persian)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from crmplay import nps_verbatims as nv
-from crmplay.nps_analysis import with_groups
+import crmplay.chapters.nps.verbatims as nv
+from crmplay.chapters.nps.analysis import with_groups
 
 
 def coded(texts, extra=None):

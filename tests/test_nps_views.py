@@ -1,4 +1,4 @@
-"""crmplay.nps_views and nps_report.run: report sections in English and Persian, privacy."""
+"""crmplay.chapters.nps.views and nps_report.run: report sections in English and Persian, privacy."""
 from __future__ import annotations
 
 import json
@@ -13,9 +13,10 @@ import pytest
 matplotlib.use("Agg")
 
 from crmplay import notebook as nbmod  # noqa: E402
-from crmplay import nps_report, nps_views  # noqa: E402
-from crmplay.config import load_config  # noqa: E402
-from crmplay.i18n import Translator, catalogue, missing_keys  # noqa: E402
+import crmplay.chapters.nps.chapter as nps_report
+import crmplay.chapters.nps.views as nps_views  # noqa: E402
+from crmplay.core.config import load_config  # noqa: E402
+from crmplay.core.i18n import Translator, catalogue, missing_keys  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmplay"
 
@@ -26,7 +27,7 @@ def test_persian_catalogue_is_complete():
 
 def test_every_static_key_used_exists():
     keys = set()
-    for name in ("nps_views.py", "nps_report.py"):
+    for name in ("chapters/nps/views.py", "chapters/nps/chapter.py"):
         text = (SRC / name).read_text(encoding="utf-8")
         keys |= set(re.findall(r'"nps\.([a-z_]+\.[a-z_0-9]+|[a-z_]+)"', text))
     english = catalogue("en", "nps")

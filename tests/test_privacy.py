@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from crmplay.privacy import escape, mask_pii, safe_quote
+from crmplay.core.privacy import escape, mask_pii, safe_quote
 
 
 def test_masks_emails_phones_links_and_names():

@@ -11,8 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmplay import report, report_pages
-from crmplay.playbook import Step
+import crmplay.engine.export as report
+import crmplay.engine.pages as report_pages
+from crmplay.core.steps import Step
 
 PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 
@@ -353,4 +354,4 @@ def test_headline_falls_back_to_the_summary_digest(tmp_path):
                                                                "top_need": "Clear bills", "top_dimension": "clear_bills"}}})
     h = report_pages.headline(tmp_path / "digest" / "results", "en")
     assert h["nps"] == "+12.0" and h["nps_interval"] == "+8.0 … +16.0" and h["top_need"] == "Clear bills"
-    assert h["top_dimension"] not in ("–", "clear_bills")  # the dimension's title from crmplay.frameworks
+    assert h["top_dimension"] not in ("–", "clear_bills")  # the dimension's title from crmplay.core.frameworks

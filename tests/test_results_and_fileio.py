@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmplay.fileio import atomic_path, write_text
-from crmplay.results import read_results, write_results
+from crmplay.core.fileio import atomic_path, write_text
+from crmplay.core.results import read_results, write_results
 
 
 def test_results_round_trip_with_numpy_and_nan(tmp_path):

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_client, write_playbook
-from crmplay import __version__, runner
-from crmplay.playbook import PlaybookError, Step, load_playbook, select_steps
+from crmplay import __version__
+import crmplay.engine.runner as runner
+from crmplay.core.steps import PlaybookError, Step, load_playbook, select_steps
 
 
 def _statuses(run):
@@ -157,7 +158,7 @@ def test_a_step_skipped_after_an_ok_run_leaves_none_of_its_outputs(tmp_path):
 
 
 def test_step_outputs_are_attributed_by_the_documented_rule(tmp_path):
-    from crmplay.runner_step import NAMED_CONSULTANT_FILES, step_output_files
+    from crmplay.engine.step import NAMED_CONSULTANT_FILES, step_output_files
 
     consultant = tmp_path / "consultant"
     consultant.mkdir()
@@ -374,7 +375,7 @@ def test_worker_count_is_capped_at_the_cores():
 
 
 def test_a_rendering_failure_fails_the_step_and_leaves_no_partial_page(tmp_path, fixture_playbook, monkeypatch):
-    from crmplay import report
+    import crmplay.engine.export as report
 
     def broken(*args, **kwargs):
         raise RuntimeError("template exploded")
@@ -393,7 +394,7 @@ def test_a_rendering_failure_fails_the_step_and_leaves_no_partial_page(tmp_path,
 def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     """fileio renames a finished temporary file onto the target: an error while writing leaves
     the previous page untouched and no temporary file behind."""
-    from crmplay import fileio
+    import crmplay.core.fileio as fileio
 
     target = tmp_path / "page.html"
     target.write_text("previous complete page")

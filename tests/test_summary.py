@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmplay import summary as S
-from crmplay import summary_page as P
+import crmplay.chapters.summary.brief as S
+import crmplay.chapters.summary.views as P
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "results"

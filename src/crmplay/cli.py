@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import __version__
+from crmplay import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_DATA_ROOT = "client_data"
@@ -69,9 +69,9 @@ def scaffold_client(client: str, data_root: str | Path = DEFAULT_DATA_ROOT, *, n
     import csv
     import io
 
-    from .data import TABLE_SCHEMAS
-    from .fileio import write_text
-    from .resources import templates_dir
+    from crmplay.data import TABLE_SCHEMAS
+    from crmplay.core.fileio import write_text
+    from crmplay.core.resources import templates_dir
 
     if not client or client.startswith((".", "_")) or Path(client).name != client:
         raise ValueError(f"{client!r} is not a usable client folder name (letters, digits, - and _)")
@@ -138,8 +138,8 @@ def _problem_line(p: dict[str, Any]) -> str:
 
 
 def cmd_check(args) -> int:
-    from .config import ConfigError, load_config
-    from .runner import check_data
+    from crmplay.core.config import ConfigError, load_config
+    from crmplay.engine.runner import check_data
 
     folder = Path(args.data_root) / args.client
     if not folder.is_dir():
@@ -197,8 +197,8 @@ def _print_run(run, reports_root: Path) -> None:
 
 
 def cmd_run(args) -> int:
-    from .playbook import PlaybookError
-    from .runner import run_client
+    from crmplay.core.steps import PlaybookError
+    from crmplay.engine.runner import run_client
 
     try:
         run = run_client(args.client, args.data_root, args.reports_root, steps=_step_list(args.steps),
@@ -214,9 +214,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .playbook import PlaybookError, load_playbook
-    from .report_pages import write_portfolio
-    from .runner import list_clients, run_clients
+    from crmplay.core.steps import PlaybookError, load_playbook
+    from crmplay.engine.pages import write_portfolio
+    from crmplay.engine.runner import list_clients, run_clients
 
     clients = list(dict.fromkeys(args.clients)) or list_clients(args.data_root)
     if not clients:
@@ -267,7 +267,7 @@ def _distinct_values(config, table: str, column: str) -> list[str]:
     when the client does not supply the table. Raises ``crmplay.data.DataError`` on bad data."""
     if config is None or not config.has_table(table):
         return []
-    from .data import load_table
+    from crmplay.data import load_table
 
     values = load_table(config, table)[column].dropna().astype(str).str.strip()
     return [v for v in dict.fromkeys(values) if v]
@@ -294,9 +294,9 @@ def questionnaire_lists(config, features: str | None = None, needs: str | None =
 
 
 def cmd_questionnaires(args) -> int:
-    from .config import ConfigError, load_config
-    from .data import DataError
-    from .questionnaires import write_questionnaires
+    from crmplay.core.config import ConfigError, load_config
+    from crmplay.data import DataError
+    from crmplay.chapters.needs.questionnaires import write_questionnaires
 
     folder = Path(args.data_root) / args.client
     config = None
@@ -339,7 +339,7 @@ def cmd_questionnaires(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from . import demo
+    from crmplay import demo
 
     seed = {} if args.seed is None else {"seed": args.seed}
     try:

@@ -17,11 +17,11 @@ from typing import Any, Callable, Mapping
 
 import pandas as pd
 
-from . import __version__
-from .config import ClientConfig, load_config
-from .i18n import Translator
-from .privacy import escape, safe_quote
-from .results import read_results, write_results
+from crmplay import __version__
+from crmplay.core.config import ClientConfig, load_config
+from crmplay.core.i18n import Translator
+from crmplay.core.privacy import escape, safe_quote
+from crmplay.core.results import read_results, write_results
 
 
 def _display(obj: Any) -> None:
@@ -57,7 +57,7 @@ class StepContext:
             if not self.has(name):
                 self._tables[name] = None
             else:
-                from .data import load_table
+                from crmplay.data import load_table
 
                 self._tables[name] = load_table(self.config, name)
         return self._tables[name]
@@ -85,7 +85,7 @@ class StepContext:
 
     def consultant_path(self, filename: str) -> Path:
         """A path under ``reports/<client>/consultant/`` for consultant-only files (never linked
-        from the stakeholder report). Write to it atomically (``crmplay.fileio``)."""
+        from the stakeholder report). Write to it atomically (``crmplay.core.fileio``)."""
         path = self.reports_root / self.client / "consultant" / filename
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
@@ -195,7 +195,7 @@ def figure_description(fig: Any) -> str:
 
 
 def _has_key(key: str, lang: str) -> bool:
-    from .i18n import has
+    from crmplay.core.i18n import has
 
     try:
         return has(key, lang)
@@ -208,7 +208,7 @@ def start(step: str, client: str, data_root: str | Path, reports_root: str | Pat
 
     ``lang`` empty or ``None`` means the client's configured language.
     """
-    from . import charts
+    from crmplay import charts
 
     data_root = Path(data_root)
     reports_root = Path(reports_root)

@@ -21,7 +21,7 @@ Main entry points
 
 Example
 -------
->>> from crmplay.config import load_config                       # doctest: +SKIP
+>>> from crmplay.core.config import load_config                       # doctest: +SKIP
 >>> from crmplay.data import load_table, DataError               # doctest: +SKIP
 >>> cfg = load_config("client_data/demo")                        # doctest: +SKIP
 >>> tx = load_table(cfg, "transactions")                         # doctest: +SKIP
@@ -30,13 +30,13 @@ Example
 """
 from __future__ import annotations
 
-from .intake import (ClientIntake, TableIntake, check_client, inspect_client, load_client, load_table, read_table,
+from crmplay.data.intake import (ClientIntake, TableIntake, check_client, inspect_client, load_client, load_table, read_table,
                      source_info)
-from .normalise import (clean_key, fold_arabic_letters, header_key, jalali_to_gregorian, parse_dates,
+from crmplay.data.normalise import (clean_key, fold_arabic_letters, header_key, jalali_to_gregorian, parse_dates,
                         parse_numbers, to_ascii_digits)
-from .problems import PROBLEM_KINDS, DataError, Expected, Problem, expected, expected_text
-from .readers import ENCODING_LABELS, detect_encoding, file_sha256
-from .schemas import CUSTOMER_REFERENCES, KINDS, TABLE_SCHEMAS, ColumnPattern, ColumnSpec, TableSchema
+from crmplay.data.problems import PROBLEM_KINDS, DataError, Expected, Problem, expected, expected_text
+from crmplay.data.readers import ENCODING_LABELS, detect_encoding, file_sha256
+from crmplay.data.schemas import CUSTOMER_REFERENCES, KINDS, TABLE_SCHEMAS, ColumnPattern, ColumnSpec, TableSchema
 
 __all__ = [
     "TABLE_SCHEMAS", "TableSchema", "ColumnSpec", "ColumnPattern", "KINDS", "CUSTOMER_REFERENCES",

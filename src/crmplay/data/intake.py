@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .problems import DataError, Problem, SplitsProblems, expected
-from .readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
-from .schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
-from .validate import build_table, check_references
+from crmplay.data.problems import DataError, Problem, SplitsProblems, expected
+from crmplay.data.readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
+from crmplay.data.schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
+from crmplay.data.validate import build_table, check_references
 
 
 @dataclass
@@ -202,7 +202,7 @@ def load_client(config: Any) -> dict[str, pd.DataFrame]:
 def check_client(config: Any) -> list[Problem]:
     """Every problem in the client's data (errors and warnings), in reading order; never
     raises for data problems (``crmplay check`` prints these and exits 2 on any error)."""
-    from .problems import sort_problems
+    from crmplay.data.problems import sort_problems
 
     return sort_problems(inspect_client(config).problems)
 

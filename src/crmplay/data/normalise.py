@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .problems import Numeral, expected
+from crmplay.data.problems import Numeral, expected
 
 PERSIAN_DIGITS = "".join(chr(c) for c in range(0x06F0, 0x06FA))
 ARABIC_INDIC_DIGITS = "".join(chr(c) for c in range(0x0660, 0x066A))

@@ -70,14 +70,14 @@ class Numeral(str):
 def _format_value(value: Any, lang: str) -> str:
     """A value of an expected text: numbers as written in ``lang`` (12 / ۱۲, 1.5 / ۱٫۵)."""
     if isinstance(value, Numeral):
-        from ..i18n import to_local_digits
+        from crmplay.core.i18n import to_local_digits
 
         return to_local_digits(str(value), lang)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     text = str(int(value)) if float(value).is_integer() else repr(float(value))
     if lang == "fa":
-        from ..i18n import to_local_digits
+        from crmplay.core.i18n import to_local_digits
 
         text = to_local_digits(text.replace(".", "\u066b").replace("-", "\u2212"), lang)
     return text
@@ -89,7 +89,7 @@ def expected(key: str, /, **values: Any) -> Expected:
     Numbers among ``values`` are written plainly (``2``, ``1.5``) and in Persian digits when
     rendered in Persian; text values (headers, file names, error details) are inserted as given.
     """
-    from ..i18n import t
+    from crmplay.core.i18n import t
 
     english = t(EXPECTED_PREFIX + key, "en", **{k: _format_value(v, "en") for k, v in values.items()})
     return Expected(english, key, dict(values))
@@ -102,7 +102,7 @@ def expected_text(value: str, lang: str) -> str:
     """
     if lang == "en" or not isinstance(value, Expected):
         return str(value)
-    from ..i18n import catalogue
+    from crmplay.core.i18n import catalogue
 
     template = catalogue(lang, "data_overview").get("expected." + value.key)
     if template is None:

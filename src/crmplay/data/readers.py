@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .problems import Problem, expected
+from crmplay.data.problems import Problem, expected
 
 #: Display names of the encodings crmplay reports.
 ENCODING_LABELS = {

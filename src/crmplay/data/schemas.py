@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .problems import Expected, expected
+from crmplay.data.problems import Expected, expected
 
 KINDS = ("id", "category", "text", "number", "date", "flag", "score", "enum")
 #: Kinds whose values are normalised as text keys (ye/kaf folded, digits ASCII).
@@ -298,7 +298,7 @@ TABLE_SCHEMAS: dict[str, TableSchema] = {
         columns=(
             _col("framework", "enum", "aspects, behaviours or dimensions.", "aspects", required=True,
                  allowed=("aspects", "behaviours", "dimensions"), aliases=_FRAMEWORK_ALIASES),
-            _col("item", "category", "The item id (see crmplay.frameworks).", "complaints", required=True),
+            _col("item", "category", "The item id (see crmplay.core.frameworks).", "complaints", required=True),
             _col("score", "score", "Current maturity, 1-5.", "2", required=True, scale="1-5"),
             _col("target", "score", "Target maturity, 1-5.", "4", scale="1-5"),
             _col("evidence", "text", "What the score rests on.", "No complaint SLA; 3 transfers on average"),

@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import frameworks
-from .normalise import (Parsed, clean_header, clean_keys, clean_texts, header_key, parse_dates, parse_enum,
+import crmplay.core.frameworks as frameworks
+from crmplay.data.normalise import (Parsed, clean_header, clean_keys, clean_texts, header_key, parse_dates, parse_enum,
                         parse_flags, parse_numbers, snake_header)
-from .problems import Problem, expected
-from .readers import RawTable
-from .schemas import CUSTOMER_REFERENCES, ColumnSpec, TableSchema, describe_expected
+from crmplay.data.problems import Problem, expected
+from crmplay.data.readers import RawTable
+from crmplay.data.schemas import CUSTOMER_REFERENCES, ColumnSpec, TableSchema, describe_expected
 
 #: Longest value text kept in a problem (a pasted paragraph is cut, with an ellipsis).
 VALUE_CHARS = 120

@@ -15,7 +15,7 @@ Tables (rows for the committed ``demo``): customers 5,000; transactions ~83,000 
 (2025-04-01 .. 2026-09-30); nps_responses 2,000; needs_ratings ~3,200 (300 respondents x 11
 needs); kano_responses 1,200 (150 x 8); interviews ~200 statements of 40 interviewees;
 complaints ~1,700; assessment 23 (7 aspects, 6 behaviours, 10 dimensions from
-:mod:`crmplay.frameworks`). ``client_data/README.md`` lists the files, headers and quirks.
+:mod:`crmplay.core.frameworks`). ``client_data/README.md`` lists the files, headers and quirks.
 
 Planted truths (what the analyses must find; the tests of this package check each one)
 --------------------------------------------------------------------------------------
@@ -69,9 +69,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, surveys, tables, writer
-from .model import Calendar, day_number
-from .writer import LAYOUTS, MARKER
+from crmplay.demo import model, surveys, tables, writer
+from crmplay.demo.model import Calendar, day_number
+from crmplay.demo.writer import LAYOUTS, MARKER
 
 #: The default seed (seed 004 of the domain notes inspired this client).
 DEFAULT_SEED = 4

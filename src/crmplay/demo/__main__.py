@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from . import DEFAULT_SEED, END_DATE, DemoError, generate, write_demo_clients
+from crmplay.demo import DEFAULT_SEED, END_DATE, DemoError, generate, write_demo_clients
 
 
 def main(argv: list[str] | None = None) -> int:

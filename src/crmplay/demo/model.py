@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .phrases import ATTRIBUTES, PLANS, REGIONS
+from crmplay.demo.phrases import ATTRIBUTES, PLANS, REGIONS
 
 # --------------------------------------------------------------------------------------------
 # Codes and constants (units: toman per month for money, fractions 0-1 for shares)

@@ -119,7 +119,7 @@ KANO_FEATURES: tuple[tuple[str, str, str], ...] = (
 
 #: Kano answers 1-5 (like, must-be, neutral, live-with, dislike) as a messy survey tool writes
 #: them: several English spellings, Persian, and the bare codes. Every spelling is one that
-#: :mod:`crmplay.needs_kano` accepts.
+#: :mod:`crmplay.chapters.needs.kano` accepts.
 KANO_WORDS_EN: tuple[tuple[str, ...], ...] = (
     ("I like it", "like", "Like"),
     ("I expect it", "must-be", "Must be"),

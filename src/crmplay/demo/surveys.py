@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import frameworks
-from .model import stream
-from .phrases import KANO_FEATURES, NEEDS
+import crmplay.core.frameworks as frameworks
+from crmplay.demo.model import stream
+from crmplay.demo.phrases import KANO_FEATURES, NEEDS
 
 # --------------------------------------------------------------------------------------------
 # Importance-performance survey. Means on the 1-5 scale before rounding; order of phrases.NEEDS.
@@ -231,7 +231,7 @@ DEFAULT_EVIDENCE = ("Not assessed in detail.", "به‌تفصیل ارزیابی
 def assessment_rows() -> list[tuple[str, str, int, int, tuple[str, str]]]:
     """(framework, item id, score, target, (evidence en, evidence fa)) for every framework item.
 
-    Item ids come from :mod:`crmplay.frameworks`, in its order; an item the demo does not
+    Item ids come from :mod:`crmplay.core.frameworks`, in its order; an item the demo does not
     plant scores 3.
     """
     rows = []

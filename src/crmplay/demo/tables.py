@@ -14,10 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
 
-from . import phrases as P
-from .model import Calendar, Complaints, Population, Responses, Transactions, stream
-from .surveys import INTERVIEW_THEMES, Interviews, KanoSurvey, NeedsSurvey, assessment_rows
-from .writer import (LAYOUTS, append_rows, as_text, date_text, format_dates, format_ints, format_timestamps, headers,
+import crmplay.demo.phrases as P
+from crmplay.demo.model import Calendar, Complaints, Population, Responses, Transactions, stream
+from crmplay.demo.surveys import INTERVIEW_THEMES, Interviews, KanoSurvey, NeedsSurvey, assessment_rows
+from crmplay.demo.writer import (LAYOUTS, append_rows, as_text, date_text, format_dates, format_ints, format_timestamps, headers,
                      ids, index_array, labels_of, optional_ints, refer, with_variants)
 
 

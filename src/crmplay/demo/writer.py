@@ -26,9 +26,9 @@ import pyarrow.csv as pa_csv
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from ..fileio import atomic_path, write_bytes
-from . import phrases as P
-from .model import MINUTES_PER_DAY
+from crmplay.core.fileio import atomic_path, write_bytes
+import crmplay.demo.phrases as P
+from crmplay.demo.model import MINUTES_PER_DAY
 
 _PERSIAN = str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬")
 _FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -344,7 +344,7 @@ def _toml_str(s: str) -> str:
 
 
 def client_toml(lang: str, seed: int, end: str, customers: int) -> str:
-    """The demo client's configuration (valid for :func:`crmplay.config.load_config`)."""
+    """The demo client's configuration (valid for :func:`crmplay.core.config.load_config`)."""
     layout = LAYOUTS[lang]
     cat = {x[0]: (x[1] if lang == "fa" else x[0]) for x in P.COMPLAINT_CATEGORIES}
     lines = [

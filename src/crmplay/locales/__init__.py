@@ -1,1 +1,1 @@
-"""Message catalogues: ``<lang>/<namespace>.toml``, read by :mod:`crmplay.i18n`."""
+"""Message catalogues: ``<lang>/<namespace>.toml``, read by :mod:`crmplay.core.i18n`."""

@@ -1,0 +1,136 @@
+"""The executive summary page in the report's language: one markdown block per section and the
+30/60/90-day plan as a table, all from a :class:`crmplay.chapters.summary.brief.Summary`.
+
+Text that came from results files (need labels, attribute names, the runner's reasons) is
+escaped here for markdown blocks; :func:`actions_frame` returns raw text because the table
+renderer (``ctx.show_table``) escapes it.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from crmplay.core.labels import attribute_label, theme_label
+from crmplay.core.frameworks import get_item
+from crmplay.core.i18n import fmt_money, fmt_number, fmt_percent, fmt_signed, has, t
+from crmplay.core.privacy import escape
+from crmplay.chapters.summary.brief import StepStatus, Summary, step_title
+
+SECTIONS = ("nps", "needs", "loyalty", "dimensions", "missing")
+ACTION_HEADERS = {"horizon": "summary.header.horizon", "action": "summary.header.action",
+                  "evidence": "summary.header.evidence", "source": "summary.header.source"}
+
+
+
+
+def section_markdown(summary: Summary, section: str, lang: str = "en") -> str:
+    """One section of the page (``nps``, ``needs``, ``loyalty``, ``dimensions``, ``missing``)
+    as markdown. A section whose step did not run says which step and why."""
+    cur = summary.currency
+    if section == "missing":
+        if not summary.missing:
+            return t("summary.page.all_ran", lang)
+        lines = [t("summary.page.missing_intro", lang), ""]
+        lines += ["- " + _missing_line(s, lang) for s in summary.missing]
+        return "\n".join(lines)
+    step = {"nps": "nps", "needs": "needs", "loyalty": "loyalty", "dimensions": "dimensions"}[section]
+    status = summary.statuses.get(step)
+    if status is not None and status.status != "ok":
+        return _missing_line(status, lang)
+    if section == "nps":
+        return _nps_markdown(summary.nps, lang)
+    if section == "needs":
+        if not summary.needs_gaps:
+            return t("summary.page.needs_none", lang)
+        lines = [t("summary.page.needs_intro", lang), ""]
+        lines += ["- " + need_line(g, lang) for g in summary.needs_gaps]
+        return "\n".join(lines)
+    if section == "loyalty":
+        lo = summary.loyalty
+        if not lo:
+            return t("summary.page.loyalty_none", lang)
+        text = t("summary.page.loyalty", lang, cost=fmt_money(lo["cost"], cur, lang), value=fmt_money(lo["value"], cur, lang),
+                 lift=fmt_percent(lo["break_even_lift"], lang, 1))
+        if lo["cost"] is not None and lo["value"] is not None:
+            text += " " + t("summary.page.loyalty_pays" if lo["value"] >= lo["cost"] else "summary.page.loyalty_loses", lang)
+        return text
+    # dimensions
+    if not summary.dimensions:
+        return t("summary.page.dimensions_none", lang)
+    lines = [t("summary.page.dimensions_intro", lang), ""]
+    for d in summary.dimensions:
+        title = get_item("dimensions", d["id"]).title(lang)
+        if d.get("performance") is not None and d.get("target") is not None:
+            lines.append("- " + t("summary.page.dimension_item", lang, title=title,
+                                  performance=fmt_number(d["performance"], lang, 1), target=fmt_number(d["target"], lang, 1)))
+        else:
+            lines.append("- " + t("summary.page.dimension_item_plain", lang, title=title))
+    return "\n".join(lines)
+
+
+def need_line(gap: dict[str, Any], lang: str = "en") -> str:
+    """One needs gap in words: what customers rate it against what they need (survey), the
+    consultant's score against the target (assessment), or where it was found."""
+    label = escape(gap["label_fa"] if lang == "fa" else gap["label_en"])
+    source = gap.get("source")
+    perf, imp = gap.get("performance"), gap.get("importance")
+    if source in ("ipa", "aspects", "behaviours") and perf is not None and imp is not None:
+        kind = "ipa" if source == "ipa" else "assessment"
+        return t(f"summary.page.need.{kind}", lang, need=label, performance=fmt_number(perf, lang, 1),
+                 importance=fmt_number(imp, lang, 1))
+    if isinstance(source, str) and has(f"summary.page.need.{source}", lang):
+        return t(f"summary.page.need.{source}", lang, need=label)
+    return t("summary.page.need.other", lang, need=label)
+
+
+def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
+    if not nps:
+        return t("summary.page.nps_none", lang)
+    lines = []
+    if nps.get("ci_low") is not None and nps.get("ci_high") is not None:
+        lines.append(t("summary.page.nps", lang, nps=fmt_signed(nps["nps"], lang, 1), low=fmt_signed(nps["ci_low"], lang, 1),
+                       high=fmt_signed(nps["ci_high"], lang, 1), n=fmt_number(nps.get("n"), lang),
+                       confidence=fmt_percent(nps.get("confidence") or 0.95, lang, 0)))
+    else:
+        lines.append(t("summary.page.nps_no_ci", lang, nps=fmt_signed(nps["nps"], lang, 1), n=fmt_number(nps.get("n"), lang)))
+    lines.append(t("summary.page.nps_explain", lang))
+    if nps.get("scale") == "1-10" or nps.get("comparable_with_benchmarks") is False:
+        lines.append(t("summary.page.nps_not_comparable", lang))
+    if nps["what_moved"]:
+        items = []
+        for m in nps["what_moved"]:
+            name = escape(attribute_label(m["item"], lang) if m["kind"] == "attribute" else theme_label(m["item"], lang))
+            if m.get("importance_share") is not None:
+                items.append(t("summary.page.moved_share", lang, item=name, share=fmt_percent(m["importance_share"], lang, 0)))
+            else:
+                items.append(name)
+        lines.append(t("summary.page.nps_moved", lang, items=t("summary.page.list_sep", lang).join(items)))
+    return "\n\n".join(lines)
+
+
+def _missing_line(s: StepStatus, lang: str) -> str:
+    status = s.status if has(f"summary.page.status.{s.status}", lang) else "not_run"
+    key = f"summary.page.status.{status}" + ("" if s.reason else "_plain")
+    text = t(key, lang, step=step_title(s.step, lang), reason=escape((s.reason or "").strip().rstrip(".")))
+    if s.stale:
+        text += " " + t("summary.page.stale", lang)
+    return text
+
+
+def actions_frame(summary: Summary, lang: str = "en") -> pd.DataFrame:
+    """The plan as a table (raw text: the table renderer escapes it): when, what, why, chapter."""
+    rows = []
+    for a in sorted(summary.actions, key=lambda a: a.horizon):
+        rows.append({
+            "horizon": t("summary.page.days", lang, n=fmt_number(a.horizon, lang)),
+            "action": _unescape(a.text(lang, summary.currency)),
+            "evidence": _unescape(a.evidence(lang, summary.currency)),
+            "source": step_title(a.source_step, lang),
+        })
+    return pd.DataFrame(rows, columns=["horizon", "action", "evidence", "source"])
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text)

@@ -1,0 +1,407 @@
+"""The client configuration: ``client_data/<id>/client.toml``.
+
+One file per client says who the client is, which data files it supplied and how their
+headers map to crmplay's canonical columns, the survey scales, the segment columns, the
+branding and the economic assumptions. Every section is a frozen dataclass; unknown keys and
+wrong types raise :class:`ConfigError`, which lists every problem with the file and the key.
+
+Step-specific options live under ``[steps.<step>]`` and are validated by the ``Options``
+dataclass that the step's own module declares (see :data:`STEP_OPTIONS`), so each step owns its
+settings and this module stays the one reader of the file.
+
+Example
+-------
+>>> cfg = load_config("client_data/demo")          # doctest: +SKIP
+>>> cfg.client.name, cfg.economics.retention_cost_ratio   # doctest: +SKIP
+('Parsian Mobile & Net (demo)', 0.1)
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "fa")
+CANONICAL_TABLES = (
+    "customers",
+    "transactions",
+    "nps_responses",
+    "needs_ratings",
+    "kano_responses",
+    "interviews",
+    "complaints",
+    "assessment",
+)
+
+#: ``[steps.<step>]`` tables are validated by these dataclasses (module:attribute), imported lazily.
+STEP_OPTIONS: dict[str, str] = {
+    "nps": "crmplay.chapters.nps.scores:Options",
+    "needs": "crmplay.chapters.needs.chapter:Options",
+    "loyalty": "crmplay.chapters.loyalty.chapter:Options",
+    "dimensions": "crmplay.chapters.dimensions.scorecard:Options",
+}
+
+#: Quoted figures from the domain notes, used when a client gives none (seed 004, telecom).
+REFERRALS_PER_PROMOTER_BY_INDUSTRY = {"mobile": 6.0, "telecom": 6.0, "internet": 4.6}
+
+
+class ConfigError(ValueError):
+    """A client.toml that cannot be used; ``problems`` lists (key, message) pairs."""
+
+    def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
+        self.path = Path(path)
+        self.problems = list(problems)
+        lines = [f"{self.path}: {len(self.problems)} problem(s) in the client configuration"]
+        lines += [f"  - {key}: {msg}" if key else f"  - {msg}" for key, msg in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def _src(text: str) -> dict[str, str]:
+    """Field metadata: where a default comes from, shown in reports as an assumption."""
+    return {"source": text}
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    name: str
+    language: str = "en"
+    industry: str = "general"
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Branding:
+    colour: str = "#1f4e79"
+    logo: str | None = None  # path relative to the client folder (PNG, JPEG or SVG)
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Economic assumptions. Money in the client's currency; ratios and rates as fractions 0-1."""
+
+    acquisition_cost: float | None = field(default=None, metadata=_src("not set: analyses that need it say so"))
+    retention_cost_ratio: float = field(default=0.10, metadata=_src("domain notes, seed 000: retaining costs ~10% of acquiring"))
+    gross_margin: float | None = field(default=None, metadata=_src("not set: analyses that need it say so"))
+    discount_rate: float = field(default=0.10, metadata=_src("conventional 10% annual discount rate"))
+    promoter_vs_passive: float = field(default=1.8, metadata=_src("quoted figure, seed 004: mobile telecom promoters ~80% more lifetime revenue than passives"))
+    promoter_vs_detractor: float = field(default=2.5, metadata=_src("quoted figure, seed 004: mobile telecom promoters ~2.5x a detractor's lifetime revenue"))
+    referrals_per_promoter: float | None = field(default=None, metadata=_src("quoted figure, seed 004: 6 in mobile, 4.6 in internet service"))
+    annual_revenue_per_customer: float | None = field(default=None, metadata=_src("not set: taken from transactions when they exist"))
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Survey scales and segmentation. NPS cut points on the 0-10 scale by default."""
+
+    nps_scale: str = "0-10"  # "0-10" (standard) or "1-10" (accepted, flagged as not comparable)
+    promoter_min: int = 9
+    passive_min: int = 7
+    rating_min: float = 1.0
+    rating_max: float = 5.0
+    segment_columns: tuple[str, ...] = ()
+    min_segment_n: int = 30
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One supplied data file and how to read it."""
+
+    file: str
+    sheet: str | None = None  # XLSX sheet name; first sheet when absent
+    encoding: str | None = None  # CSV encoding; detected when absent
+    dates: str = "iso"  # iso | jalali | dayfirst | monthfirst: how date columns are written
+    jalali_columns: tuple[str, ...] = ()  # canonical date columns written as Jalali when dates != jalali
+    header_row: int = 1  # 1-based row of the header in the file
+    decimal: str = "."  # decimal mark of the file's numbers: "." or "," (then "." or a space separates thousands)
+    columns: dict[str, str] = field(default_factory=dict)  # client header -> canonical name
+
+
+@dataclass(frozen=True)
+class Privacy:
+    show_personal_data: bool = False  # stakeholder reports carry no names/emails/phones unless True
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """A validated client configuration. ``root`` is the client's data folder."""
+
+    id: str
+    root: Path
+    path: Path
+    client: ClientInfo
+    branding: Branding = field(default_factory=Branding)
+    economics: Economics = field(default_factory=Economics)
+    survey: Survey = field(default_factory=Survey)
+    privacy: Privacy = field(default_factory=Privacy)
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    steps: dict[str, Any] = field(default_factory=dict)  # step id -> that step's Options instance
+
+    @property
+    def language(self) -> str:
+        return self.client.language
+
+    def table_path(self, table: str) -> Path:
+        """Absolute path of a configured table's file."""
+        return self.root / self.tables[table].file
+
+    def has_table(self, table: str) -> bool:
+        """True when the table is configured and its file exists."""
+        return table in self.tables and self.table_path(table).is_file()
+
+    def step_options(self, step: str) -> Any:
+        """The step's ``Options`` (its defaults when client.toml has no ``[steps.<step>]``)."""
+        if step in self.steps:
+            return self.steps[step]
+        return _options_class(step)()
+
+    def referrals_per_promoter(self) -> float:
+        """Client figure, else the quoted industry figure (seed 004), else the mobile figure."""
+        if self.economics.referrals_per_promoter is not None:
+            return self.economics.referrals_per_promoter
+        return REFERRALS_PER_PROMOTER_BY_INDUSTRY.get(self.client.industry, 6.0)
+
+    def assumptions(self) -> list[dict[str, Any]]:
+        """Every economic assumption with its value and where it came from (for reports)."""
+        given = self._given_economics
+        rows = []
+        for f in dataclasses.fields(Economics):
+            value = getattr(self.economics, f.name)
+            if f.name == "referrals_per_promoter" and value is None:
+                value = self.referrals_per_promoter()
+            source = "client.toml" if f.name in given else f.metadata.get("source", "default")
+            rows.append({"key": f.name, "value": value, "source": source})
+        return rows
+
+    @property
+    def _given_economics(self) -> frozenset[str]:
+        return self.__dict__.get("_given", frozenset())
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and validation
+
+
+def load_config(client_dir: str | Path) -> ClientConfig:
+    """Read and validate ``<client_dir>/client.toml``.
+
+    Raises
+    ------
+    ConfigError
+        listing every unknown key, wrong type and bad value with the file and the key.
+    """
+    root = Path(client_dir).resolve()
+    path = root / "client.toml"
+    if not path.is_file():
+        raise ConfigError(path, [("", "client.toml not found; `crmplay new <client>` scaffolds one")])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [("", f"not valid TOML: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, [("", f"not UTF-8 text: {exc}")]) from None
+    return parse_config(raw, root=root, path=path)
+
+
+def parse_config(raw: dict[str, Any], *, root: Path, path: Path) -> ClientConfig:
+    """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
+    problems: list[tuple[str, str]] = []
+    sections = {"client": ClientInfo, "branding": Branding, "economics": Economics,
+                "survey": Survey, "privacy": Privacy}
+    known = set(sections) | {"tables", "steps"}
+    for key in raw:
+        if key not in known:
+            problems.append((key, f"unknown section; expected one of {', '.join(sorted(known))}"))
+
+    built: dict[str, Any] = {}
+    for name, cls in sections.items():
+        value = raw.get(name, {})
+        if name == "client" and "client" not in raw:
+            problems.append(("client", "missing section [client] (needs at least name)"))
+            value = {"name": root.name}
+        built[name] = build_dataclass(cls, value, name, problems)
+
+    tables: dict[str, TableSpec] = {}
+    raw_tables = raw.get("tables", {})
+    if not isinstance(raw_tables, dict):
+        problems.append(("tables", "expected a table of [tables.<name>] sections"))
+        raw_tables = {}
+    for tname, tvalue in raw_tables.items():
+        if tname not in CANONICAL_TABLES:
+            problems.append((f"tables.{tname}", f"unknown table; expected one of {', '.join(CANONICAL_TABLES)}"))
+            continue
+        spec = build_dataclass(TableSpec, tvalue, f"tables.{tname}", problems)
+        if spec is not None:
+            tables[tname] = spec
+
+    steps: dict[str, Any] = {}
+    raw_steps = raw.get("steps", {})
+    if not isinstance(raw_steps, dict):
+        problems.append(("steps", "expected [steps.<step>] sections"))
+        raw_steps = {}
+    for sname, svalue in raw_steps.items():
+        if sname not in STEP_OPTIONS:
+            problems.append((f"steps.{sname}", f"unknown step; expected one of {', '.join(STEP_OPTIONS)}"))
+            continue
+        opts = build_dataclass(_options_class(sname), svalue, f"steps.{sname}", problems)
+        if opts is not None:
+            steps[sname] = opts
+
+    info: ClientInfo | None = built["client"]
+    if info is not None:
+        if info.language not in LANGUAGES:
+            problems.append(("client.language", f"{info.language!r} is not supported; expected one of {', '.join(LANGUAGES)}"))
+    branding: Branding | None = built["branding"]
+    if branding is not None:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", branding.colour):
+            problems.append(("branding.colour", f"{branding.colour!r} is not a colour like '#1f4e79'"))
+        if branding.logo is not None and not (root / branding.logo).is_file():
+            problems.append(("branding.logo", f"file {branding.logo!r} not found in {root}"))
+    econ: Economics | None = built["economics"]
+    if econ is not None:
+        for fname in ("retention_cost_ratio", "gross_margin", "discount_rate"):
+            v = getattr(econ, fname)
+            if v is not None and not (0 <= v <= 1):
+                problems.append((f"economics.{fname}", f"{v} is not a fraction between 0 and 1"))
+        for fname in ("acquisition_cost", "promoter_vs_passive", "promoter_vs_detractor",
+                      "referrals_per_promoter", "annual_revenue_per_customer"):
+            v = getattr(econ, fname)
+            if v is not None and v < 0:
+                problems.append((f"economics.{fname}", f"{v} is negative"))
+    survey: Survey | None = built["survey"]
+    if survey is not None:
+        if survey.nps_scale not in ("0-10", "1-10"):
+            problems.append(("survey.nps_scale", f"{survey.nps_scale!r}: expected '0-10' or '1-10'"))
+        if not (0 < survey.passive_min < survey.promoter_min <= 10):
+            problems.append(("survey.promoter_min", f"cut points passive_min={survey.passive_min}, promoter_min={survey.promoter_min} must satisfy 0 < passive_min < promoter_min <= 10"))
+        if survey.rating_min >= survey.rating_max:
+            problems.append(("survey.rating_min", "rating_min must be below rating_max"))
+        if survey.min_segment_n < 1:
+            problems.append(("survey.min_segment_n", "must be at least 1"))
+    for tname, spec in tables.items():
+        if spec.dates not in ("iso", "jalali", "dayfirst", "monthfirst"):
+            problems.append((f"tables.{tname}.dates", f"{spec.dates!r}: expected iso, jalali, dayfirst or monthfirst"))
+        if spec.header_row < 1:
+            problems.append((f"tables.{tname}.header_row", "must be 1 or more"))
+        if spec.decimal not in (".", ","):
+            problems.append((f"tables.{tname}.decimal", f"{spec.decimal!r}: expected \".\" or \",\""))
+
+    if problems:
+        raise ConfigError(path, problems)
+    cfg = ClientConfig(id=root.name, root=root, path=path, tables=tables, steps=steps, **built)
+    given = raw.get("economics", {})
+    object.__setattr__(cfg, "_given", frozenset(given) if isinstance(given, dict) else frozenset())
+    return cfg
+
+
+def _options_class(step: str) -> type:
+    module_name, _, attr = STEP_OPTIONS[step].partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, str]]) -> Any:
+    """Build frozen dataclass ``cls`` from a TOML mapping, appending problems instead of raising.
+
+    Unknown keys, missing required keys and wrong types are each reported as
+    ``(dotted.key, message)``. Returns ``None`` when the section could not be built.
+    """
+    if not isinstance(raw, dict):
+        problems.append((where, f"expected a table (section), got {type(raw).__name__}"))
+        return None
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in fields:
+            problems.append((f"{where}.{key}", f"unknown key; expected one of {', '.join(fields)}"))
+            continue
+        converted, err = _convert(value, hints[key])
+        if err:
+            problems.append((f"{where}.{key}", err))
+        else:
+            kwargs[key] = converted
+    complete = True
+    for name, f in fields.items():
+        missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if missing and name not in kwargs:
+            complete = False
+            if name not in raw:
+                problems.append((f"{where}.{name}", "required key is missing"))
+    # Build from the valid keys even when others were wrong, so later checks (allowed values,
+    # ranges) still run and the consultant sees every problem at once. The caller raises.
+    if not complete:
+        return None
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a dataclass's own __post_init__ checks
+        problems.append((where, str(exc)))
+        return None
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _convert(value: Any, tp: Any) -> tuple[Any, str | None]:
+    """Check ``value`` against type hint ``tp``; return (converted, error message or None)."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        non_none = [a for a in args if a is not type(None)]
+        if value is None:
+            return None, None
+        errors = []
+        for a in non_none:
+            conv, err = _convert(value, a)
+            if err is None:
+                return conv, None
+            errors.append(err)
+        return None, errors[0]
+    if tp is Any:
+        return value, None
+    if tp is bool:
+        return (value, None) if isinstance(value, bool) else (None, f"expected true or false, got {value!r}")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, None
+        return None, f"expected a whole number, got {value!r}"
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value), None
+        return None, f"expected a number, got {value!r}"
+    if tp is str:
+        return (value, None) if isinstance(value, str) else (None, f"expected text, got {value!r}")
+    if origin in (tuple, list):
+        if not isinstance(value, list):
+            return None, f"expected a list, got {value!r}"
+        item_tp = args[0] if args else Any
+        out = []
+        for i, item in enumerate(value):
+            conv, err = _convert(item, item_tp)
+            if err:
+                return None, f"item {i + 1}: {err}"
+            out.append(conv)
+        return (tuple(out) if origin is tuple else out), None
+    if origin is dict:
+        if not isinstance(value, dict):
+            return None, f"expected a table of key = value, got {value!r}"
+        ktp, vtp = args if args else (str, Any)
+        out_d = {}
+        for k, v in value.items():
+            conv, err = _convert(v, vtp)
+            if err:
+                return None, f"{k}: {err}"
+            out_d[k] = conv
+        return out_d, None
+    if dataclasses.is_dataclass(tp):
+        sub: list[tuple[str, str]] = []
+        obj = build_dataclass(tp, value, "", sub)
+        if sub:
+            return None, "; ".join(f"{k.lstrip('.')}: {m}" for k, m in sub)
+        return obj, None
+    return None, f"unsupported type {_type_name(tp)}"
