@@ -78,41 +78,21 @@ def crmplay_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "crmplay.cli"]
 
 
-def real_playbook_ready() -> bool:
-    """True when every notebook of the bundled playbook exists."""
-    from crmplay.core.steps import load_playbook
+def check_demo_ready() -> None:
+    """Fail loudly (never fall back to stand-ins) when a chapter notebook or a demo client is missing."""
+    from crmplay.chapters import registry
 
-    return all(step.notebook.is_file() for step in load_playbook())
-
-
-def demo_clients_ready() -> bool:
-    return all((REPO / "client_data" / c / "client.toml").is_file() for c in ("demo", "demo_fa"))
-
-
-def _fallback_setup(root: Path) -> tuple[Path, Path | None]:
-    """Until the real notebooks and demo clients exist: a fixture playbook, and tiny stand-in
-    demo clients when the real ones are absent."""
-    playbook = write_playbook(root / "fixture_playbook.toml", [
-        {"id": "alpha", "title": "Alpha", "title_fa": "آلفا", "notebook": "ok_step.ipynb", "requires": ["customers"]},
-        {"id": "omega", "title": "Omega", "title_fa": "امگا", "notebook": "reader_step.ipynb", "depends_on": ["alpha"]},
-    ])
-    data_root = REPO / "client_data"
-    if not demo_clients_ready():
-        data_root = root / "client_data"
-        customers = ("customer_id,signup_date,status,email,phone\n"
-                     "C1,2024-01-05,active,ana@example.com,+98 912 345 6789\n"
-                     "C2,2024-02-11,churned,bo@example.com,+98 935 111 2233\n")
-        tables = {"customers": ("customers.csv", customers)}
-        make_client(data_root, "demo", name="Demo operator", tables=tables)
-        make_client(data_root, "demo_fa", name="اپراتور نمونه", language="fa", tables=tables)
-    return playbook, data_root
+    missing = [str(s.notebook) for s in registry.steps() if not s.notebook.is_file()]
+    missing += [str(REPO / "client_data" / c / "client.toml") for c in ("demo", "demo_fa")
+                if not (REPO / "client_data" / c / "client.toml").is_file()]
+    if missing:
+        pytest.fail("the end-to-end run needs these files: " + ", ".join(missing), pytrace=False)
 
 
 def _run_demo(root: Path) -> dict:
     root.mkdir(parents=True, exist_ok=True)
-    playbook, data_root = (None, REPO / "client_data")
-    if not (real_playbook_ready() and demo_clients_ready()):
-        playbook, data_root = _fallback_setup(root)
+    check_demo_ready()
+    data_root = REPO / "client_data"
     reports_root = root / "reports"
     work = root / "cwd"  # run from a directory that is not the repository
     work.mkdir(exist_ok=True)
@@ -120,18 +100,15 @@ def _run_demo(root: Path) -> dict:
     for client in ("demo", "demo_fa"):
         cmd = crmplay_command() + ["run", client, "--data-root", str(data_root),
                "--reports-root", str(reports_root), "--jobs", "2", "--quiet"]
-        if playbook is not None:
-            cmd += ["--playbook", str(playbook)]
         proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=1800)
         runs[client] = {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-5000:]}
-    return {"reports_root": str(reports_root), "data_root": str(data_root),
-            "playbook": str(playbook) if playbook else None, "runs": runs}
+    return {"reports_root": str(reports_root), "data_root": str(data_root), "runs": runs}
 
 
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory) -> dict:
     """``crmplay run demo`` and ``crmplay run demo_fa`` once per session (shared by xdist
-    workers): ``{"reports_root", "data_root", "playbook" (None = bundled), "runs"}``."""
+    workers): ``{"reports_root", "data_root", "runs"}``."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if worker else base

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import crmplay_command, fixture_playbook_steps, make_client, write_playbook
 from crmplay import __version__, cli
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.data import TABLE_SCHEMAS
 
 

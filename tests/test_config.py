@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from crmplay.core.config import ConfigError, load_config
+from crmplay.chapters.registry import load_client_config as load_config
+from crmplay.core.config import ConfigError
 from crmplay.chapters.loyalty import Options as LoyaltyOptions
 
 

@@ -11,9 +11,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.data import inspect_client
 import crmplay.chapters.overview.analysis as overview
+from crmplay.chapters import registry
 from crmplay.core.i18n import Translator, missing_keys
 from crmplay.core.resources import notebooks_dir
 
@@ -55,14 +56,14 @@ def test_completeness_counts_readable_values(mini):
 
 def test_step_readiness(mini):
     intake = inspect_client(mini)
-    steps = overview.step_readiness(intake).set_index("step")
+    steps = overview.step_readiness(intake, registry.steps()).set_index("step")
     assert steps.loc["nps", "status"] == "ready"
     assert steps.loc["loyalty", "status"] == "ready"
     assert steps.loc["needs", "status"] == "missing"
     assert steps.loc["needs", "missing"] == ["assessment", "needs_ratings", "kano_responses", "interviews",
                                              "complaints"]
     _break(Path(mini.root))
-    steps = overview.step_readiness(inspect_client(mini)).set_index("step")
+    steps = overview.step_readiness(inspect_client(mini), registry.steps()).set_index("step")
     assert steps.loc["loyalty", "status"] == "blocked"
     assert steps.loc["loyalty", "blocked_by"] == ["transactions"]
 
@@ -80,7 +81,7 @@ def test_problem_rows_hide_personal_values(mini):
 
 def test_results_contract(mini):
     intake = inspect_client(mini)
-    res = overview.overview_results(intake, overview.step_readiness(intake))
+    res = overview.overview_results(intake, overview.step_readiness(intake, registry.steps()))
     assert res["errors"] == 0 and res["warnings"] == 0
     assert res["tables"][0] == {"table": "customers", "file": "customers.csv", "rows": 5, "date_min": "2023-04-04",
                                 "date_max": "2025-03-20", "errors": 0, "warnings": 0}
@@ -94,7 +95,7 @@ def test_display_frames_are_localised(mini):
     assert fa["table"].tolist()[0] == "مشتریان"
     assert fa["rows"].tolist()[0] == "۵"
     assert fa["date_range"].tolist()[0] == "۱۴۰۲/۰۱/۱۵ – ۱۴۰۳/۱۲/۳۰"
-    en = overview.display_steps(overview.step_readiness(intake), Translator("en"))
+    en = overview.display_steps(overview.step_readiness(intake, registry.steps()), Translator("en"))
     assert en["status"].tolist()[2] == "ready"
 
 

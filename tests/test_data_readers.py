@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.data import DataError, detect_encoding, load_table, read_table, source_info
 
 

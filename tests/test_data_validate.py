@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.data import (PROBLEM_KINDS, TABLE_SCHEMAS, DataError, check_client, inspect_client, load_client,
                           load_table, source_info)
 from crmplay.data.problems import MESSAGE_LIMIT

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import crmplay.core.frameworks as frameworks
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.demo import DEMO_CLIENTS, DemoError, generate, write_demo_clients
 import crmplay.demo.phrases as P
 from crmplay.demo.__main__ import main as demo_main

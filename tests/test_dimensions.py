@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import crmplay.chapters.dimensions.scorecard as D
 import crmplay.chapters.dimensions.views as R
 import crmplay.chapters.dimensions.rules as DR
+from crmplay.chapters import registry  # noqa: E402
 from crmplay.core.frameworks import DIMENSIONS
 from crmplay.core.i18n import catalogue, has, missing_keys
 
@@ -380,7 +381,7 @@ def test_options_are_read_from_client_toml():
     raw = {"client": {"name": "x"}, "steps": {"dimensions": {
         "attribute_map": {"rating_billing": "clear_bills"}, "cut_points": {"win_back_rate": [0.01, 0.02, 0.03, 0.04]},
         "target": 3.5, "trust_zero_win_back": True}}}
-    cfg = parse_config(raw, root=ROOT, path=ROOT / "client.toml")
+    cfg = parse_config(raw, root=ROOT, path=ROOT / "client.toml", step_options=registry.options_classes())
     opts = cfg.step_options("dimensions")
     assert opts.cut_points == {"win_back_rate": [0.01, 0.02, 0.03, 0.04]} and opts.target == 3.5
     D.validate_options(opts)
@@ -436,7 +437,7 @@ def test_demo_scorecard_finds_the_planted_priorities():
     bills and the call centre the most important: they are the lowest-scored dimensions from
     the data alone, and the top three priorities once the needs audit gives importance."""
     import crmplay.chapters.needs as needs
-    from crmplay.core.config import load_config
+    from crmplay.chapters.registry import load_client_config as load_config
     from crmplay.data import load_table
 
     cfg = load_config(ROOT / "client_data" / "demo")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import crmplay_command, make_client, real_playbook_ready
-from crmplay.core.config import load_config
-from crmplay.core.steps import load_playbook
+from conftest import crmplay_command, make_client
+from crmplay.chapters import registry
+from crmplay.chapters.registry import load_client_config as load_config
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ CODE_MARKERS = ("jp-InputArea", "jp-InputPrompt", "jp-CodeMirrorEditor", "In&nbs
 
 
 def _playbook(info):
-    return load_playbook(info["playbook"]) if info["playbook"] else load_playbook()
+    return registry.steps()
 
 
 def _client_dir(info, client):
@@ -38,8 +38,6 @@ def stakeholder_pages(client_dir: Path) -> list[Path]:
 
 
 def test_the_command_succeeded(demo_reports):
-    if real_playbook_ready():
-        assert demo_reports["playbook"] is None, "the real notebooks exist: the run must use them"
     for client, run in demo_reports["runs"].items():
         assert run["returncode"] == 0, f"crmplay run {client} failed:\n{run['stdout']}\n{run['stderr']}"
         assert "Traceback" not in run["stdout"] + run["stderr"]
@@ -93,8 +91,6 @@ def test_stakeholder_html_has_no_code(demo_reports, client):
 
 @pytest.mark.parametrize("client", ["demo", "demo_fa"])
 def test_every_chart_is_described_by_its_title(demo_reports, client):
-    if not real_playbook_ready():
-        pytest.skip("the fixture notebooks draw charts without show_figure")
     html = (_client_dir(demo_reports, client) / "report.html").read_text(encoding="utf-8")
     charts = BeautifulSoup(html, "html.parser").select("main img")
     assert charts, "the report shows no chart"
@@ -180,8 +176,6 @@ def test_batch_over_the_demo_and_a_broken_client(demo_reports, tmp_path):
     make_client(data_root, "broken", tables={"customers": ("customers.csv", "customer_id,signup_date\nC1,yesterday\nC1,2024-01-01\n")})
     cmd = crmplay_command() + ["batch", "--data-root", str(data_root), "--reports-root", str(tmp_path / "reports"),
                                "--jobs", "2", "--quiet"]
-    if demo_reports["playbook"]:
-        cmd += ["--playbook", demo_reports["playbook"]]
     proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr

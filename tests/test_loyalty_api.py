@@ -13,6 +13,7 @@ import pytest
 matplotlib.use("Agg")
 
 import crmplay.chapters.loyalty as loyalty  # noqa: E402
+from crmplay.chapters import registry  # noqa: E402
 from crmplay.core.config import Economics, parse_config  # noqa: E402
 from crmplay.core.i18n import Translator, catalogue, t  # noqa: E402
 
@@ -82,7 +83,7 @@ def test_existing_option_fields_and_defaults_are_kept():
 def test_client_toml_options_are_validated(tmp_path):
     raw = {"client": {"name": "X"}, "steps": {"loyalty": {"tier_shares": [0.3], "spend_breaks": [100, 500],
                                                           "expected_lift": 0.05, "point_cost_ratio": 0.5}}}
-    cfg = parse_config(raw, root=tmp_path, path=tmp_path / "client.toml")
+    cfg = parse_config(raw, root=tmp_path, path=tmp_path / "client.toml", step_options=registry.options_classes())
     opts = cfg.step_options("loyalty")
     assert opts.tier_shares == (0.3,) and opts.spend_breaks == (100.0, 500.0) and opts.point_cost_ratio == 0.5
     rows = {r["key"]: r for r in loyalty.options_assumptions(opts)}

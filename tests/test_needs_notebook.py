@@ -16,7 +16,7 @@ DEMO = ROOT / "client_data"
 
 
 def _demo_audit(client: str) -> needs.NeedsAudit:
-    from crmplay.core.config import load_config
+    from crmplay.chapters.registry import load_client_config as load_config
     from crmplay.data import load_table
 
     cfg = load_config(DEMO / client)

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from crmplay.chapters import registry
 from crmplay.core.steps import load_playbook
 from crmplay.core.resources import notebooks_dir
 from crmplay.engine.runner import PARAMETERS, check_parameters
@@ -48,5 +49,5 @@ def test_first_code_cell_is_the_parameters_cell_with_literals(path):
 
 
 def test_every_playbook_step_names_a_notebook_file_name():
-    for step in load_playbook():
+    for step in registry.steps():
         assert step.notebook.parent == notebooks_dir() and step.notebook.suffix == ".ipynb"

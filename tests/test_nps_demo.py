@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import crmplay.chapters.nps as nps
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "client_data"

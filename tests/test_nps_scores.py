@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crmplay.chapters.nps as nps
-from crmplay.core.config import load_config
+from crmplay.chapters.registry import load_client_config as load_config
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 from crmplay import notebook as nbmod  # noqa: E402
 import crmplay.chapters.nps.chapter as nps_report
 import crmplay.chapters.nps.views as nps_views  # noqa: E402
-from crmplay.core.config import load_config  # noqa: E402
+from crmplay.chapters.registry import load_client_config as load_config  # noqa: E402
 from crmplay.core.i18n import Translator, catalogue, missing_keys  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmplay"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_client, write_playbook
+from crmplay.chapters import registry
 from crmplay import __version__
 import crmplay.engine.runner as runner
 from crmplay.core.steps import PlaybookError, Step, load_playbook, select_steps
@@ -411,7 +412,7 @@ def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
 
 
 def test_the_bundled_playbook_reads_into_steps():
-    steps = load_playbook()
+    steps = registry.steps()
     assert [s.id for s in steps] == ["data_overview", "needs", "nps", "loyalty", "dimensions", "summary"]
     by_id = {s.id: s for s in steps}
     assert by_id["nps"].requires == ("nps_responses",)
@@ -446,7 +447,7 @@ def test_bad_playbooks_are_refused_with_the_reason(tmp_path, steps, message):
 
 
 def test_select_steps_keeps_playbook_order():
-    steps = load_playbook()
+    steps = registry.steps()
     assert [s.id for s in select_steps(steps, ["summary", "nps"])] == ["nps", "summary"]
     with pytest.raises(PlaybookError, match="unknown step"):
         select_steps(steps, ["nope"])

@@ -138,7 +138,8 @@ def _problem_line(p: dict[str, Any]) -> str:
 
 
 def cmd_check(args) -> int:
-    from crmplay.core.config import ConfigError, load_config
+    from crmplay.chapters.registry import load_client_config
+    from crmplay.core.config import ConfigError
     from crmplay.engine.runner import check_data
 
     folder = Path(args.data_root) / args.client
@@ -146,7 +147,7 @@ def cmd_check(args) -> int:
         _err(f"no client folder {folder} (crmplay new {args.client} creates one)")
         return EXIT_BAD_INPUT
     try:
-        config = load_config(folder)
+        config = load_client_config(folder)
     except ConfigError as exc:
         print(exc)
         return EXIT_BAD_INPUT
@@ -214,7 +215,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from crmplay.core.steps import PlaybookError, load_playbook
+    from crmplay.chapters.registry import chosen_steps
+    from crmplay.core.steps import PlaybookError
     from crmplay.engine.pages import write_portfolio
     from crmplay.engine.runner import list_clients, run_clients
 
@@ -235,7 +237,7 @@ def cmd_batch(args) -> int:
         runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
                            jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
                            progress=_progress_wanted(args), on_client_done=done)
-        steps = load_playbook(args.playbook)
+        steps = chosen_steps(args.playbook)
     except PlaybookError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
@@ -294,7 +296,8 @@ def questionnaire_lists(config, features: str | None = None, needs: str | None =
 
 
 def cmd_questionnaires(args) -> int:
-    from crmplay.core.config import ConfigError, load_config
+    from crmplay.chapters.registry import load_client_config
+    from crmplay.core.config import ConfigError
     from crmplay.data import DataError
     from crmplay.chapters.needs.questionnaires import write_questionnaires
 
@@ -302,7 +305,7 @@ def cmd_questionnaires(args) -> int:
     config = None
     if folder.is_dir():
         try:
-            config = load_config(folder)
+            config = load_client_config(folder)
         except ConfigError as exc:
             print(exc)
             return EXIT_BAD_INPUT

@@ -18,7 +18,8 @@ from typing import Any, Callable, Mapping
 import pandas as pd
 
 from crmplay import __version__
-from crmplay.core.config import ClientConfig, load_config
+from crmplay.chapters.registry import load_client_config
+from crmplay.core.config import ClientConfig
 from crmplay.core.i18n import Translator
 from crmplay.core.privacy import escape, safe_quote
 from crmplay.core.results import read_results, write_results
@@ -212,7 +213,7 @@ def start(step: str, client: str, data_root: str | Path, reports_root: str | Pat
 
     data_root = Path(data_root)
     reports_root = Path(reports_root)
-    config = load_config(data_root / client)
+    config = load_client_config(data_root / client)
     lang = lang or config.language
     charts.apply_style(config.branding.colour)
     return StepContext(step=step, client=client, data_root=data_root, reports_root=reports_root,

@@ -6,7 +6,8 @@ branding and the economic assumptions. Every section is a frozen dataclass; unkn
 wrong types raise :class:`ConfigError`, which lists every problem with the file and the key.
 
 Step-specific options live under ``[steps.<step>]`` and are validated by the ``Options``
-dataclass that the step's own module declares (see :data:`STEP_OPTIONS`), so each step owns its
+dataclass that the step declares in its chapter package (the registry hands them to
+:func:`load_config`), so each step owns its
 settings and this module stays the one reader of the file.
 
 Example
@@ -18,7 +19,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
-import importlib
+from collections.abc import Mapping
 import re
 import tomllib
 import types
@@ -26,6 +27,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from crmplay.core.errors import CrmplayError
 
 LANGUAGES = ("en", "fa")
 CANONICAL_TABLES = (
@@ -39,19 +41,12 @@ CANONICAL_TABLES = (
     "assessment",
 )
 
-#: ``[steps.<step>]`` tables are validated by these dataclasses (module:attribute), imported lazily.
-STEP_OPTIONS: dict[str, str] = {
-    "nps": "crmplay.chapters.nps.scores:Options",
-    "needs": "crmplay.chapters.needs.chapter:Options",
-    "loyalty": "crmplay.chapters.loyalty.chapter:Options",
-    "dimensions": "crmplay.chapters.dimensions.scorecard:Options",
-}
 
 #: Quoted figures from the domain notes, used when a client gives none (seed 004, telecom).
 REFERRALS_PER_PROMOTER_BY_INDUSTRY = {"mobile": 6.0, "telecom": 6.0, "internet": 4.6}
 
 
-class ConfigError(ValueError):
+class ConfigError(CrmplayError, ValueError):
     """A client.toml that cannot be used; ``problems`` lists (key, message) pairs."""
 
     def __init__(self, path: Path | str, problems: list[tuple[str, str]]):
@@ -155,10 +150,17 @@ class ClientConfig:
         return table in self.tables and self.table_path(table).is_file()
 
     def step_options(self, step: str) -> Any:
-        """The step's ``Options`` (its defaults when client.toml has no ``[steps.<step>]``)."""
+        """The step's validated ``Options`` (its defaults when client.toml has no ``[steps.<step>]``).
+
+        Raises ``KeyError`` for a step whose options class was not given to :func:`load_config`.
+        """
         if step in self.steps:
             return self.steps[step]
-        return _options_class(step)()
+        return self._option_classes[step]()
+
+    @property
+    def _option_classes(self) -> Mapping[str, type]:
+        return self.__dict__.get("_options", {})
 
     def referrals_per_promoter(self) -> float:
         """Client figure, else the quoted industry figure (seed 004), else the mobile figure."""
@@ -187,8 +189,12 @@ class ClientConfig:
 # Reading and validation
 
 
-def load_config(client_dir: str | Path) -> ClientConfig:
+def load_config(client_dir: str | Path, step_options: Mapping[str, type] | None = None) -> ClientConfig:
     """Read and validate ``<client_dir>/client.toml``.
+
+    ``step_options`` maps each step id to the dataclass that validates its ``[steps.<id>]``
+    section (:func:`crmplay.chapters.registry.options_classes`); without it no step section is
+    accepted.
 
     Raises
     ------
@@ -205,10 +211,11 @@ def load_config(client_dir: str | Path) -> ClientConfig:
         raise ConfigError(path, [("", f"not valid TOML: {exc}")]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(path, [("", f"not UTF-8 text: {exc}")]) from None
-    return parse_config(raw, root=root, path=path)
+    return parse_config(raw, root=root, path=path, step_options=step_options)
 
 
-def parse_config(raw: dict[str, Any], *, root: Path, path: Path) -> ClientConfig:
+def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
+                 step_options: Mapping[str, type] | None = None) -> ClientConfig:
     """Validate an already-parsed TOML mapping (see :func:`load_config`)."""
     problems: list[tuple[str, str]] = []
     sections = {"client": ClientInfo, "branding": Branding, "economics": Economics,
@@ -244,11 +251,12 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path) -> ClientConfig
     if not isinstance(raw_steps, dict):
         problems.append(("steps", "expected [steps.<step>] sections"))
         raw_steps = {}
+    option_classes = dict(step_options or {})
     for sname, svalue in raw_steps.items():
-        if sname not in STEP_OPTIONS:
-            problems.append((f"steps.{sname}", f"unknown step; expected one of {', '.join(STEP_OPTIONS)}"))
+        if sname not in option_classes:
+            problems.append((f"steps.{sname}", f"unknown step; expected one of {', '.join(option_classes) or 'no step'}"))
             continue
-        opts = build_dataclass(_options_class(sname), svalue, f"steps.{sname}", problems)
+        opts = build_dataclass(option_classes[sname], svalue, f"steps.{sname}", problems)
         if opts is not None:
             steps[sname] = opts
 
@@ -296,12 +304,8 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path) -> ClientConfig
     cfg = ClientConfig(id=root.name, root=root, path=path, tables=tables, steps=steps, **built)
     given = raw.get("economics", {})
     object.__setattr__(cfg, "_given", frozenset(given) if isinstance(given, dict) else frozenset())
+    object.__setattr__(cfg, "_options", option_classes)
     return cfg
-
-
-def _options_class(step: str) -> type:
-    module_name, _, attr = STEP_OPTIONS[step].partition(":")
-    return getattr(importlib.import_module(module_name), attr)
 
 
 def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, str]]) -> Any:

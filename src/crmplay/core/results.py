@@ -1,5 +1,11 @@
 """Step results: the headline figures each step writes to ``reports/<client>/results/<step>.json``.
 
+Each chapter declares one typed record (a frozen dataclass deriving from :class:`ResultsRecord`,
+in its ``results.py``); :func:`write_record` writes it and :func:`read_record` is the one way to
+read it back. Every field is declared with :func:`figure`, which carries its meaning and unit;
+``RESULTS.md`` at the repository root is generated from these declarations
+(``python -m crmplay.engine.results_doc``).
+
 The executive summary and the batch roll-up read these files, never a notebook's cells. Every
 file carries ``step``, ``client``, ``crmplay_version`` and ``written_at`` beside the step's own
 documented keys. Missing values (NaN, infinities) are written as ``null`` so the files are
@@ -7,11 +13,13 @@ strict JSON.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from crmplay import __version__
 from crmplay.core.fileio import write_json
@@ -63,3 +71,80 @@ def read_results(reports_root: str | Path, client: str, step: str) -> dict[str, 
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# Typed records
+
+R = TypeVar("R", bound="ResultsRecord")
+
+
+def figure(doc: str, unit: str = "", default: Any = None, *, factory: Any = None) -> Any:
+    """Declare one field of a results record with its meaning and unit (for RESULTS.md).
+
+    ``factory`` builds a fresh default (for lists and dicts); otherwise ``default`` is used.
+    """
+    meta = {"doc": doc, "unit": unit}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultsRecord:
+    """Base of every step's results record.
+
+    Subclasses set ``STEP`` (the step id, also the file name) and ``SCHEMA_VERSION`` (raised
+    whenever a key changes meaning or disappears), and declare their fields with :func:`figure`.
+    """
+
+    STEP: ClassVar[str] = ""
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as strict-JSON-ready data (NaN -> None, numpy scalars -> Python)."""
+        return clean({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+
+    @classmethod
+    def from_json(cls: type[R], payload: Mapping[str, Any]) -> R:
+        """Build the record from a results file's payload; keys the record does not declare
+        (``step``, ``client``, ``written_at``...) are left out, missing ones take their default."""
+        names = {f.name for f in dataclasses.fields(cls) if f.init}
+        return cls(**{k: v for k, v in payload.items() if k in names})
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping-style access to one figure (``None`` values give ``default``)."""
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+
+class ResultsVersionError(ValueError):
+    """A results file written with another schema version of its record."""
+
+
+def write_record(reports_root: str | Path, client: str, record: ResultsRecord) -> Path:
+    """Write a step's typed record to ``results/<step>.json`` (atomically), with its schema version."""
+    if not record.STEP:
+        raise ValueError(f"{type(record).__name__} does not name its step (STEP)")
+    return write_results(reports_root, client, record.STEP,
+                         {"schema_version": record.SCHEMA_VERSION, **record.to_json()})
+
+
+def read_record(reports_root: str | Path, client: str, cls: type[R]) -> R | None:
+    """The one way to read a step's results: ``None`` when the step wrote none.
+
+    Raises
+    ------
+    ResultsVersionError
+        when the file was written with another ``schema_version`` than ``cls`` declares
+        (rerun the step to refresh it).
+    """
+    payload = read_results(reports_root, client, cls.STEP)
+    if payload is None:
+        return None
+    version = payload.get("schema_version", 1)
+    if version != cls.SCHEMA_VERSION:
+        raise ResultsVersionError(
+            f"results/{cls.STEP}.json has schema version {version}, crmplay expects {cls.SCHEMA_VERSION}: "
+            f"run the {cls.STEP} step again")
+    return cls.from_json(payload)

@@ -1,4 +1,5 @@
-"""The engagement's step graph: ``playbook/playbook.toml`` read into :class:`Step` objects.
+"""Steps and their graph: the :class:`Step` record every chapter is declared with, the checks of a
+step graph, and the reader of a custom playbook file.
 
 Each ``[[step]]`` names one notebook. ``requires`` lists canonical tables the step cannot run
 without (all of them), ``requires_any`` tables of which at least one must exist, and
@@ -7,11 +8,6 @@ dependency does not stop the step, which then states what is missing).
 
 The runner uses this module only; it knows nothing about what a step computes.
 
-Example
--------
->>> steps = load_playbook()                       # doctest: +SKIP
->>> [s.id for s in steps]                         # doctest: +SKIP
-['data_overview', 'needs', 'nps', 'loyalty', 'dimensions', 'summary']
 """
 from __future__ import annotations
 
@@ -20,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from crmplay.core.resources import notebooks_dir, playbook_dir
+from crmplay.core.errors import CrmplayError
 
-PLAYBOOK_FILE = "playbook.toml"
 _KNOWN_KEYS = {"id", "title", "title_fa", "notebook", "guide", "requires", "requires_any", "depends_on"}
 
 
-class PlaybookError(ValueError):
+class PlaybookError(CrmplayError, ValueError):
     """A playbook.toml that cannot be used (unknown keys, unknown dependencies, cycles...)."""
 
 
@@ -50,6 +45,10 @@ class Step:
         Canonical tables of which at least one must be present (empty: no such condition).
     depends_on : tuple of str
         Steps that run before this one.
+    options : type, optional
+        The frozen dataclass that validates the step's ``[steps.<id>]`` options in client.toml.
+    results : type, optional
+        The step's typed results record (a :class:`crmplay.core.results.ResultsRecord`).
     """
 
     id: str
@@ -60,6 +59,8 @@ class Step:
     requires: tuple[str, ...] = ()
     requires_any: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    options: type | None = None
+    results: type | None = None
 
     def title_for(self, lang: str) -> str:
         """The step title in ``lang`` (Persian when available, else English)."""
@@ -78,22 +79,39 @@ class Step:
         return None
 
 
-def default_playbook_path() -> Path:
-    """The bundled ``playbook.toml`` (works from a source tree and from an installed wheel)."""
-    return playbook_dir() / PLAYBOOK_FILE
+def check_steps(steps: Iterable[Step], where: str) -> None:
+    """Raise :class:`PlaybookError` on duplicate ids, unknown dependencies or a dependency circle."""
+    steps = list(steps)
+    problems: list[str] = []
+    ids = [s.id for s in steps]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"step id {dup!r} appears more than once")
+    for s in steps:
+        for dep in s.depends_on:
+            if dep not in ids:
+                problems.append(f"step {s.id!r} depends on unknown step {dep!r}")
+    if not problems:
+        cycle = _find_cycle(steps)
+        if cycle:
+            problems.append("steps depend on each other in a circle: " + " -> ".join(cycle))
+    if problems:
+        raise PlaybookError(f"{where}:\n  - " + "\n  - ".join(problems))
 
 
-def load_playbook(path: str | Path | None = None, notebooks: str | Path | None = None) -> list[Step]:
-    """Read and check a playbook; steps come back in file order.
+def load_playbook(path: str | Path, notebooks: str | Path | None = None) -> list[Step]:
+    """Read and check a custom playbook file; steps come back in file order.
+
+    The engagement's own chapters come from :mod:`crmplay.chapters.registry`; a playbook file
+    is for a consultant (or a test) who runs other notebooks through the same engine.
 
     Parameters
     ----------
-    path : path, optional
-        A playbook.toml; the bundled one when omitted.
+    path : path
+        A playbook TOML file of ``[[step]]`` sections (keys: id, title, title_fa, notebook,
+        guide, requires, requires_any, depends_on).
     notebooks : path, optional
-        Folder holding the step notebooks. Default: the bundled notebooks for the bundled
-        playbook, the playbook file's own folder for any other playbook. Absolute notebook
-        paths in the file are used as they are.
+        Folder holding the step notebooks; default the playbook file's own folder. Absolute
+        notebook paths in the file are used as they are.
 
     Raises
     ------
@@ -101,10 +119,8 @@ def load_playbook(path: str | Path | None = None, notebooks: str | Path | None =
         on unknown keys, duplicate ids, unknown or cyclic dependencies, or a missing notebook
         entry. (A notebook file that does not exist is reported by the runner as a failed step.)
     """
-    path = Path(path) if path is not None else default_playbook_path()
-    if notebooks is None:
-        notebooks = notebooks_dir() if path.resolve() == default_playbook_path().resolve() else path.parent
-    notebooks = Path(notebooks)
+    path = Path(path)
+    notebooks = Path(notebooks) if notebooks is not None else path.parent
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -134,19 +150,9 @@ def load_playbook(path: str | Path | None = None, notebooks: str | Path | None =
             notebook=nb if nb.is_absolute() else notebooks / nb,
             guide=entry.get("guide"), **lists,
         ))
-    ids = [s.id for s in steps]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"step id {dup!r} appears more than once")
-    for s in steps:
-        for dep in s.depends_on:
-            if dep not in ids:
-                problems.append(f"step {s.id!r} depends on unknown step {dep!r}")
-    if not problems:
-        cycle = _find_cycle(steps)
-        if cycle:
-            problems.append("steps depend on each other in a circle: " + " -> ".join(cycle))
     if problems:
         raise PlaybookError(f"{path}:\n  - " + "\n  - ".join(problems))
+    check_steps(steps, str(path))
     return steps
 
 
@@ -203,4 +209,4 @@ def _find_cycle(steps: list[Step]) -> list[str] | None:
     return None
 
 
-__all__ = ["Step", "PlaybookError", "load_playbook", "select_steps", "default_playbook_path"]
+__all__ = ["Step", "PlaybookError", "check_steps", "load_playbook", "select_steps"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
+from crmplay.core.errors import CrmplayError
 
 SEVERITIES = ("error", "warning")
 
@@ -205,7 +206,7 @@ class SplitsProblems:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-class DataError(SplitsProblems, ValueError):
+class DataError(SplitsProblems, CrmplayError, ValueError):
     """Client data that cannot be used as it is.
 
     ``problems`` holds every problem found (errors and warnings), complete; the message lists

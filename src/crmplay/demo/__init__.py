@@ -72,6 +72,7 @@ from pathlib import Path
 from crmplay.demo import model, surveys, tables, writer
 from crmplay.demo.model import Calendar, day_number
 from crmplay.demo.writer import LAYOUTS, MARKER
+from crmplay.core.errors import CrmplayError
 
 #: The default seed (seed 004 of the domain notes inspired this client).
 DEFAULT_SEED = 4
@@ -88,7 +89,7 @@ PERSIAN_COMMENT_SHARE = {"en": 0.45, "fa": 0.85}
 NEEDS_RESPONDENTS, KANO_RESPONDENTS, INTERVIEWEES = 300, 150, 40
 
 
-class DemoError(ValueError):
+class DemoError(CrmplayError, ValueError):
     """Bad generator arguments, or an output folder that holds a real client."""
 
 

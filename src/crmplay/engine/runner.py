@@ -51,7 +51,8 @@ from typing import Any, Callable, Sequence
 
 from crmplay import __version__
 from crmplay.core.fileio import write_json
-from crmplay.core.steps import PlaybookError, Step, load_playbook, select_steps
+from crmplay.chapters.registry import chosen_steps, load_client_config
+from crmplay.core.steps import PlaybookError, Step, select_steps
 from crmplay.engine.step import (
     PARAMETERS,
     StepRun,
@@ -209,7 +210,7 @@ def run_clients(
     """
     if lang not in (None, "", "en", "fa"):
         raise ValueError(f"language {lang!r} is not supported; expected en or fa")
-    all_steps = load_playbook(playbook)
+    all_steps = chosen_steps(playbook)
     chosen = select_steps(all_steps, steps)
     data_root = Path(data_root).resolve()
     reports_root = Path(reports_root).resolve()
@@ -401,7 +402,7 @@ def _prepare(client: str, data_root: str, reports_root: str, lang: str, steps: l
                  started_at=started, parameters=parameters, steps=list(steps), timeout=timeout,
                  client_name=client, step_ids=[s.id for s in playbook_steps])
     import crmplay.engine.export as report
-    from crmplay.core.config import ConfigError, load_config
+    from crmplay.core.config import ConfigError
 
     client_dir = Path(data_root) / client
     plan.context = report.ReportContext(client_id=client, client_name=client, lang=plan.lang,
@@ -413,7 +414,7 @@ def _prepare(client: str, data_root: str, reports_root: str, lang: str, steps: l
     if toml.is_file():
         plan.inputs["client.toml"] = sha256_file(toml)
     try:
-        config = load_config(client_dir)
+        config = load_client_config(client_dir)
     except ConfigError as exc:
         plan.error = str(exc)
         return plan

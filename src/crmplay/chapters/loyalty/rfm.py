@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from crmplay.core.errors import AnalysisError
 
 #: The segment grid on recency score (rows, 1-5) x frequency score (columns, 1-5): the common
 #: ten-segment R x F map of open RFM tooling. Each rule is (segment id, R scores, F scores).
@@ -70,7 +71,7 @@ def segment_grid() -> pd.DataFrame:
     return grid
 
 
-class LoyaltyDataError(ValueError):
+class LoyaltyDataError(AnalysisError):
     """Transactions (or customers) that the loyalty step cannot use, with what was expected."""
 
 

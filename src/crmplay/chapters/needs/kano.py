@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from crmplay.core.errors import AnalysisError
 
 #: The six Kano categories in the order of the M > O > A > I rule (then R, Q).
 CATEGORIES: tuple[str, ...] = ("M", "O", "A", "I", "R", "Q")
@@ -122,7 +123,7 @@ for _code, _words in _WORDS.items():
         _LOOKUP[_normalise_text(_w).replace(" ", "")] = _code
 
 
-class KanoAnswerError(ValueError):
+class KanoAnswerError(AnalysisError):
     """Kano answers that are not one of the five accepted answers; ``unrecognised`` lists them."""
 
     def __init__(self, unrecognised: list[str], column: str = "answer"):

@@ -33,12 +33,13 @@ import numpy as np
 import pandas as pd
 
 from crmplay.core.labels import RATING_PREFIX
+from crmplay.core.errors import AnalysisError
 MAX_GROUPS = 5000
 #: Elements per batched solve; bootstrap resamples are processed in chunks below this size.
 _CHUNK_ELEMENTS = 4_000_000
 
 
-class DriverError(ValueError):
+class DriverError(AnalysisError):
     """The driver analysis cannot run as asked (e.g. too many attributes for exact Shapley)."""
 
 

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from crmplay.core.errors import AnalysisError
 
 # --------------------------------------------------------------------------------------------
 # Step options
@@ -108,7 +109,7 @@ PSEUDO_OBSERVATIONS: dict[str, tuple[float, float, float]] = {
 STANDARD_CUT_POINTS = (9, 7)  # promoter_min, passive_min
 
 
-class NoResponsesError(ValueError):
+class NoResponsesError(AnalysisError):
     """An NPS was asked of zero responses."""
 
 

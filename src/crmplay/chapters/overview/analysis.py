@@ -24,7 +24,7 @@ import pandas as pd
 from crmplay.data.intake import ClientIntake
 from crmplay.data.problems import PROBLEM_KINDS, Problem, expected_text, sort_problems
 from crmplay.data.schemas import TABLE_SCHEMAS
-from crmplay.core.steps import Step, load_playbook
+from crmplay.core.steps import Step
 
 #: Column kinds whose values are shown in stakeholder problem listings (no personal data).
 SHOWN_VALUE_KINDS = ("number", "date", "flag", "score", "enum")
@@ -144,7 +144,7 @@ def problems_for_consultant(problems: list[Problem]) -> pd.DataFrame:
                                               "severity", "kind", "table"]).astype({"row": "Int64"})
 
 
-def step_readiness(intake: ClientIntake, steps: list[Step] | None = None) -> pd.DataFrame:
+def step_readiness(intake: ClientIntake, steps: list[Step]) -> pd.DataFrame:
     """Which playbook steps the data enables.
 
     A step is ``ready`` when every table in its ``requires`` (and at least one of its
@@ -153,7 +153,6 @@ def step_readiness(intake: ClientIntake, steps: list[Step] | None = None) -> pd.
     ``needs`` (tables the step reads: its requires, else its requires_any), ``missing`` (tables
     to ask the client for), ``blocked_by`` (supplied tables with errors).
     """
-    steps = load_playbook() if steps is None else steps
     supplied = set(intake.tables)
     records = []
     for step in steps:

@@ -1,0 +1,12 @@
+"""The data_overview step's typed results record (TEMPORARY: fields to be declared)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crmplay.core.results import ResultsRecord
+
+
+@dataclass(frozen=True)
+class OverviewResults(ResultsRecord):
+    STEP = "data_overview"
+    SCHEMA_VERSION = 1
