@@ -69,6 +69,23 @@ def fixture_playbook(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
+# Test tiers: a test that executes a notebook must be marked e2e (the fast tier,
+# `-m "not e2e and not browser"`, must not start kernels). Enforced here for in-process runs.
+
+
+@pytest.fixture(autouse=True)
+def _notebooks_only_in_e2e(request, monkeypatch):
+    if request.node.get_closest_marker("e2e") or request.node.get_closest_marker("browser"):
+        return
+    import papermill
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} executes a notebook: mark it @pytest.mark.e2e")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)
+
+
+# --------------------------------------------------------------------------------------------
 # The demo run shared by test_e2e.py and test_browser.py
 
 

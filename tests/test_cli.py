@@ -25,6 +25,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 # help and version
 
 
+@pytest.mark.e2e
 def test_version_from_the_installed_console_script():
     out = subprocess.run(crmplay_command() + ["--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"crmplay {__version__}"
@@ -147,6 +148,7 @@ def test_check_a_missing_client(tmp_path, capsys):
 # run and batch (fixture playbook)
 
 
+@pytest.mark.e2e
 def test_run_prints_a_summary_and_exits_1_when_a_step_failed(tmp_path, capsys):
     playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
     make_client(tmp_path / "data", "acme")
@@ -161,6 +163,7 @@ def test_run_prints_a_summary_and_exits_1_when_a_step_failed(tmp_path, capsys):
     assert str(tmp_path / "reports" / "acme" / "index.html") in out
 
 
+@pytest.mark.e2e
 def test_run_exits_0_when_every_step_is_ok_or_skipped(tmp_path, capsys):
     playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
     make_client(tmp_path / "data", "acme")
@@ -172,6 +175,7 @@ def test_run_exits_0_when_every_step_is_ok_or_skipped(tmp_path, capsys):
     assert [(s["id"], s["status"]) for s in run["steps"]] == [("alpha", "ok"), ("gamma", "skipped")]
 
 
+@pytest.mark.e2e
 def test_run_exits_2_on_bad_data_and_on_unknown_steps(tmp_path, capsys):
     playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
     make_broken_client(tmp_path / "data")
@@ -184,6 +188,7 @@ def test_run_exits_2_on_bad_data_and_on_unknown_steps(tmp_path, capsys):
     assert "unknown step" in capsys.readouterr().err
 
 
+@pytest.mark.e2e
 def test_batch_finishes_the_good_client_reports_the_broken_one_and_exits_1(tmp_path):
     playbook = write_playbook(tmp_path / "pb.toml", fixture_playbook_steps())
     make_client(tmp_path / "data", "good")
@@ -204,6 +209,7 @@ def test_batch_finishes_the_good_client_reports_the_broken_one_and_exits_1(tmp_p
     assert 'href="good/index.html"' in portfolio and 'href="broken/index.html"' in portfolio
 
 
+@pytest.mark.e2e
 def test_batch_with_no_clients_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["batch", "--data-root", str(tmp_path / "empty")]) == 2
 

@@ -79,6 +79,7 @@ def _run(tmp_path, client, data_root, lang):
     return nb, results
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_notebook_on_the_demo(tmp_path, lang):
     if not (DEMO / "demo" / "client.toml").is_file():
@@ -92,6 +93,7 @@ def test_notebook_on_the_demo(tmp_path, lang):
     assert "crm-quotes" in html
 
 
+@pytest.mark.e2e
 def test_notebook_with_only_some_tables(tmp_path):
     client = tmp_path / "data" / "mini"
     client.mkdir(parents=True)

@@ -195,6 +195,7 @@ def test_stylesheet_is_responsive_printable_and_uses_system_fonts(stakeholder_ht
     assert "system-ui" in html and "@font-face" not in html and "@import" not in html
 
 
+@pytest.mark.e2e
 def test_a_chart_shown_by_show_figure_carries_its_title_as_alt_text():
     """Through a real kernel: show_figure puts the description in the output metadata, the
     template writes it into <img alt> (not nbconvert's generic "No description ...")."""

@@ -38,6 +38,7 @@ def fixture_run(tmp_path_factory):
     return run, reports_root / "acme"
 
 
+@pytest.mark.e2e
 def test_each_outcome_is_recorded_with_its_reason(fixture_run):
     run, client_dir = fixture_run
     assert _statuses(run) == {"alpha": "ok", "beta": "failed", "gamma": "skipped", "delta": "failed",
@@ -52,6 +53,7 @@ def test_each_outcome_is_recorded_with_its_reason(fixture_run):
     assert (client_dir / "_failed" / "beta.ipynb").is_file()
 
 
+@pytest.mark.e2e
 def test_a_step_runs_even_when_its_dependency_failed_and_states_what_is_missing(fixture_run):
     run, client_dir = fixture_run
     summary = json.loads((client_dir / "results" / "omega.json").read_text(encoding="utf-8"))
@@ -59,6 +61,7 @@ def test_a_step_runs_even_when_its_dependency_failed_and_states_what_is_missing(
     assert run.step("summary").started_at >= run.step("beta").ended_at
 
 
+@pytest.mark.e2e
 def test_failed_notebook_is_kept_out_of_the_stakeholder_folder(fixture_run):
     _, client_dir = fixture_run
     assert (client_dir / "_failed" / "beta.ipynb").is_file()
@@ -70,12 +73,14 @@ def test_failed_notebook_is_kept_out_of_the_stakeholder_folder(fixture_run):
         assert (client_dir / name).is_file(), name
 
 
+@pytest.mark.e2e
 def test_no_temporary_files_are_left_behind(fixture_run):
     _, client_dir = fixture_run
     leftovers = [p for p in client_dir.rglob("*") if p.name.startswith(".")]
     assert leftovers == []
 
 
+@pytest.mark.e2e
 def test_run_json_records_version_parameters_hashes_and_steps(fixture_run):
     run, client_dir = fixture_run
     manifest = json.loads((client_dir / "run.json").read_text(encoding="utf-8"))
@@ -95,6 +100,7 @@ def test_run_json_records_version_parameters_hashes_and_steps(fixture_run):
     assert steps["beta"]["failed_notebook"] == "_failed/beta.ipynb"
 
 
+@pytest.mark.e2e
 def test_index_page_lists_every_step_with_status_and_reason(fixture_run):
     _, client_dir = fixture_run
     html = (client_dir / "index.html").read_text(encoding="utf-8")
@@ -104,6 +110,7 @@ def test_index_page_lists_every_step_with_status_and_reason(fixture_run):
     assert 'href="beta.html"' not in html
 
 
+@pytest.mark.e2e
 def test_the_combined_report_leads_with_the_summary_and_lists_missing_chapters(fixture_run):
     _, client_dir = fixture_run
     html = (client_dir / "report.html").read_text(encoding="utf-8")
@@ -113,6 +120,7 @@ def test_the_combined_report_leads_with_the_summary_and_lists_missing_chapters(f
         assert f"<strong>{title}</strong>" in html
 
 
+@pytest.mark.e2e
 def test_a_second_run_removes_what_a_failed_step_left_before(tmp_path, fixture_playbook):
     data_root, reports_root = tmp_path / "data", tmp_path / "reports"
     make_client(data_root)
@@ -128,6 +136,7 @@ def test_a_second_run_removes_what_a_failed_step_left_before(tmp_path, fixture_p
 TRANSACTIONS = "customer_id,date,amount\nC1,2024-03-01,10.5\nC2,2024-03-02,-2\n"
 
 
+@pytest.mark.e2e
 def test_a_step_skipped_after_an_ok_run_leaves_none_of_its_outputs(tmp_path):
     """The step ran before; now its data is gone: its results, pages, notebook and its own
     consultant files go (the summary must not read last month's figures); others' files stay."""
@@ -159,7 +168,7 @@ def test_a_step_skipped_after_an_ok_run_leaves_none_of_its_outputs(tmp_path):
 
 
 def test_step_outputs_are_attributed_by_the_documented_rule(tmp_path):
-    from crmplay.engine.step import NAMED_CONSULTANT_FILES, step_output_files
+    from crmplay.engine.outputs import NAMED_CONSULTANT_FILES, step_output_files
 
     consultant = tmp_path / "consultant"
     consultant.mkdir()
@@ -180,6 +189,7 @@ def test_step_outputs_are_attributed_by_the_documented_rule(tmp_path):
     assert all("notes.csv" not in owned(s) for s in ids)
 
 
+@pytest.mark.e2e
 def test_a_client_failing_on_bad_data_leaves_no_step_page_looking_current(tmp_path, fixture_playbook):
     data_root, reports_root = tmp_path / "data", tmp_path / "reports"
     make_client(data_root)
@@ -209,6 +219,7 @@ def test_a_client_failing_on_bad_data_leaves_no_step_page_looking_current(tmp_pa
 # Timeouts, dead kernels
 
 
+@pytest.mark.e2e
 def test_a_cell_over_the_time_limit_fails_the_step(tmp_path):
     make_client(tmp_path / "data")
     playbook = write_playbook(tmp_path / "pb.toml", [{"id": "slow", "title": "Slow", "notebook": "slow_step.ipynb"}])
@@ -219,6 +230,7 @@ def test_a_cell_over_the_time_limit_fails_the_step(tmp_path):
     assert (tmp_path / "reports" / "acme" / "_failed" / "slow.ipynb").is_file()
 
 
+@pytest.mark.e2e
 def test_a_dead_kernel_fails_the_step_with_the_reason(tmp_path):
     make_client(tmp_path / "data")
     playbook = write_playbook(tmp_path / "pb.toml", [{"id": "dead", "title": "Dead", "notebook": "dead_step.ipynb"}])
@@ -250,6 +262,7 @@ def test_check_parameters(tmp_path):
 # Bad client input ends in a clear failed run, not a traceback
 
 
+@pytest.mark.e2e
 def test_a_bad_client_toml_gives_a_failed_run_with_the_reason(tmp_path, fixture_playbook):
     folder = make_client(tmp_path / "data", extra_toml="[economics]\nretention_cost_ratio = 'high'\nbogus = 1\n")
     run = runner.run_client("acme", tmp_path / "data", tmp_path / "reports", playbook=fixture_playbook, jobs=1)
@@ -265,6 +278,7 @@ def test_a_bad_client_toml_gives_a_failed_run_with_the_reason(tmp_path, fixture_
     assert not (client_dir / "report.html").exists()
 
 
+@pytest.mark.e2e
 def test_bad_data_gives_a_failed_run_listing_the_problems(tmp_path, fixture_playbook):
     bad = "customer_id,signup_date,status\nC1,2024-01-05,active\nC1,not a date,gone\n"
     make_client(tmp_path / "data", tables={"customers": ("customers.csv", bad)})
@@ -277,12 +291,14 @@ def test_bad_data_gives_a_failed_run_listing_the_problems(tmp_path, fixture_play
     assert "not a date" in index
 
 
+@pytest.mark.e2e
 def test_a_missing_client_folder_gives_a_failed_run(tmp_path, fixture_playbook):
     run = runner.run_client("nobody", tmp_path / "data", tmp_path / "reports", playbook=fixture_playbook, jobs=1)
     assert run.status == "failed" and "no client folder" in run.reason
     assert (tmp_path / "reports" / "nobody" / "run.json").is_file()
 
 
+@pytest.mark.e2e
 def test_unknown_steps_are_refused_before_anything_runs(tmp_path, fixture_playbook):
     make_client(tmp_path / "data")
     with pytest.raises(PlaybookError, match="unknown step"):
@@ -294,6 +310,7 @@ def test_unknown_steps_are_refused_before_anything_runs(tmp_path, fixture_playbo
 # Steps selection, language
 
 
+@pytest.mark.e2e
 def test_a_partial_run_keeps_the_other_chapters_of_the_combined_report(tmp_path, fixture_playbook):
     data_root, reports_root = tmp_path / "data", tmp_path / "reports"
     make_client(data_root)
@@ -311,6 +328,7 @@ def test_a_partial_run_keeps_the_other_chapters_of_the_combined_report(tmp_path,
     assert 'href="beta.html"' not in index
 
 
+@pytest.mark.e2e
 def test_steps_selects_only_those_steps(tmp_path, fixture_playbook):
     make_client(tmp_path / "data")
     run = runner.run_client("acme", tmp_path / "data", tmp_path / "reports", playbook=fixture_playbook,
@@ -322,6 +340,7 @@ def test_steps_selects_only_those_steps(tmp_path, fixture_playbook):
     assert "not run" in index
 
 
+@pytest.mark.e2e
 def test_a_persian_report_is_right_to_left_and_keeps_the_persian_prose(tmp_path, fixture_playbook):
     make_client(tmp_path / "data", language="fa", name="شرکت نمونه")
     run = runner.run_client("acme", tmp_path / "data", tmp_path / "reports", playbook=fixture_playbook,
@@ -337,6 +356,7 @@ def test_a_persian_report_is_right_to_left_and_keeps_the_persian_prose(tmp_path,
 # Parallelism
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(runner.available_cores() < 2, reason="needs two cores to show parallel steps")
 def test_independent_steps_run_in_parallel_and_dependents_wait(tmp_path):
     make_client(tmp_path / "data")
@@ -354,6 +374,7 @@ def test_independent_steps_run_in_parallel_and_dependents_wait(tmp_path):
     assert run.step("after").started_at >= max(run.step("p1").ended_at, run.step("p2").ended_at)
 
 
+@pytest.mark.e2e
 def test_a_batch_keeps_going_past_a_broken_client(tmp_path, fixture_playbook):
     make_client(tmp_path / "data", "good")
     make_client(tmp_path / "data", "broken", extra_toml="[nonsense]\nx = 1\n")
@@ -375,6 +396,7 @@ def test_worker_count_is_capped_at_the_cores():
 # Atomic outputs
 
 
+@pytest.mark.e2e
 def test_a_rendering_failure_fails_the_step_and_leaves_no_partial_page(tmp_path, fixture_playbook, monkeypatch):
     import crmplay.engine.export as report
 

@@ -21,8 +21,9 @@ from crmplay import __version__
 from crmplay.chapters.registry import load_client_config
 from crmplay.core.config import ClientConfig
 from crmplay.core.i18n import Translator
+from crmplay.core.markdown import escape_markdown
 from crmplay.core.privacy import escape, safe_quote
-from crmplay.core.results import read_results, write_results
+from crmplay.core.results import ResultsRecord, read_results, write_record, write_results
 
 
 def _display(obj: Any) -> None:
@@ -76,9 +77,11 @@ class StepContext:
         return [str(n) for n in customers["name"].dropna().unique()]
 
     # -- results ----------------------------------------------------------------------------
-    def write_results(self, figures: Mapping[str, Any]) -> Path:
-        """Write this step's ``results/<step>.json``."""
-        return write_results(self.reports_root, self.client, self.step, dict(figures))
+    def write_results(self, record: ResultsRecord | Mapping[str, Any]) -> Path:
+        """Write this step's typed results record to ``results/<step>.json``."""
+        if isinstance(record, ResultsRecord):
+            return write_record(self.reports_root, self.client, record)
+        return write_results(self.reports_root, self.client, self.step, dict(record))
 
     def read_results(self, step: str) -> dict[str, Any] | None:
         """Another step's results, or ``None`` if that step wrote none."""
@@ -93,10 +96,12 @@ class StepContext:
 
     # -- display ----------------------------------------------------------------------------
     def say(self, key: str, /, **values: Any) -> None:
-        """Show a catalogue message as markdown. Values are escaped; format numbers first."""
+        """Show a catalogue message as markdown. Text values are HTML-escaped and their Markdown
+        link and image syntax neutralised (``[``, ``]``, ``!``, backticks), so text from client data
+        stays text; format numbers first."""
         from IPython.display import Markdown
 
-        safe = {k: escape(v) if isinstance(v, str) else v for k, v in values.items()}
+        safe = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in values.items()}
         _display(Markdown(self.tr(key, **safe)))
 
     def html(self, fragment: str) -> None:

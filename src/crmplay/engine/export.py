@@ -285,6 +285,7 @@ def finish_page(html: str) -> str:
             heading["class"] = list(heading.get("class", [])) + ["crm-first"]
             first_h1 = False
     _describe_unlabelled_images(soup, main)
+    drop_outside_urls(soup)
     for table in main.find_all("table"):
         parent = table.parent
         if parent is not None and "crm-scroll" in (parent.get("class") or []):
@@ -309,6 +310,40 @@ def finish_page(html: str) -> str:
 
 #: The alt text nbconvert's HTML exporter puts on every image that has none.
 NBCONVERT_GENERIC_ALT = "No description has been provided for this image"
+
+
+#: Attributes that make a browser fetch or follow a URL.
+URL_ATTRIBUTES = ("src", "href", "srcset", "poster", "action", "formaction", "xlink:href", "background", "data")
+
+
+def is_inside_url(url: str, attribute: str) -> bool:
+    """True for a URL a stakeholder page may carry: a ``data:`` URI (for ``src``-like attributes),
+    a same-page anchor (``#...``) or a relative link with no scheme and no host."""
+    value = "".join(str(url).split()).lower()
+    if value.startswith("data:"):
+        return attribute != "href"
+    if value.startswith("//") or value.startswith("\\"):
+        return False
+    head = value.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
+
+
+def drop_outside_urls(soup) -> int:
+    """Remove every URL that would load from, or lead to, outside the report (and every
+    ``javascript:`` link): an image goes (its alt text stays), a link keeps its text. Text from
+    client data can reach a page as Markdown; this is the last gate. Returns how many went."""
+    dropped = 0
+    for tag in soup.find_all(True):
+        for attribute in URL_ATTRIBUTES:
+            value = tag.get(attribute)
+            if value is None or is_inside_url(value if isinstance(value, str) else " ".join(value), attribute):
+                continue
+            dropped += 1
+            if tag.name in ("img", "image", "iframe", "embed", "object", "video", "audio", "source", "script"):
+                tag.replace_with(tag.get("alt", "") or "")
+                break
+            del tag[attribute]
+    return dropped
 
 
 def _describe_unlabelled_images(soup, main) -> None:

@@ -1,0 +1,139 @@
+"""The prepare task of a client's run: read the configuration, validate the data, hash the
+inputs and decide which steps are skipped for want of data (see :mod:`crmplay.engine.runner`)."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from pathlib import Path
+from typing import Any, Sequence
+
+from crmplay.chapters.registry import load_client_config
+from crmplay.core.steps import Step
+from crmplay.engine.outputs import clear_step_outputs, remove_abandoned_work
+from crmplay.engine.records import PROBLEM_LIMIT, RunPlan, now_iso, one_line
+
+
+def prepare(client: str, data_root: str, reports_root: str, lang: str, steps: list[Step],
+             timeout: float, parameters: dict[str, Any], playbook_steps: Sequence[Step] | None = None) -> RunPlan:
+    started = now_iso()
+    playbook_steps = list(playbook_steps or steps)
+    plan = RunPlan(client=client, data_root=data_root, reports_root=reports_root, lang=lang or "en",
+                 started_at=started, parameters=parameters, steps=list(steps), timeout=timeout,
+                 client_name=client, step_ids=[s.id for s in playbook_steps])
+    import crmplay.engine.export as report
+    from crmplay.core.config import ConfigError
+
+    client_dir = Path(data_root) / client
+    remove_abandoned_work(Path(reports_root) / client)  # the caller holds the client's lock
+    plan.context = report.ReportContext(client_id=client, client_name=client, lang=plan.lang,
+                                        run_date=run_date(started, plan.lang))
+    if not client_dir.is_dir():
+        plan.error = f"no client folder {client_dir}"
+        return plan
+    toml = client_dir / "client.toml"
+    if toml.is_file():
+        plan.inputs["client.toml"] = sha256_file(toml)
+    try:
+        config = load_client_config(client_dir)
+    except ConfigError as exc:
+        plan.error = str(exc)
+        return plan
+    plan.lang = lang or config.language
+    plan.client_name = config.client.name
+    plan.context = report.make_context(config, plan.lang, _dt.datetime.fromisoformat(started))
+    for name, spec in sorted(config.tables.items()):
+        if config.has_table(name):
+            plan.inputs[spec.file] = sha256_file(config.table_path(name))
+    if config.branding.logo:
+        plan.inputs[config.branding.logo] = sha256_file(config.root / config.branding.logo)
+    problems = check_data(config)
+    errors = [p for p in problems if p.get("severity", "error") == "error"]
+    plan.problem_count = len(errors)
+    plan.warning_count = len(problems) - len(errors)
+    plan.problems = (errors + [p for p in problems if p not in errors])[:PROBLEM_LIMIT]
+    if errors:
+        plan.error = (f"the client data has {len(errors)} problem(s); "
+                      f"`crmplay check {client}` lists them all")
+        return plan
+    chosen = {s.id for s in steps}
+    reports_dir = Path(reports_root) / client
+    for step in playbook_steps:
+        missing = [t for t in step.requires if not config.has_table(t)]
+        if missing:
+            why = (f"no {', '.join(missing)} data supplied", missing)
+        elif step.requires_any and not any(config.has_table(t) for t in step.requires_any):
+            why = (f"none of these supplied: {', '.join(step.requires_any)}", list(step.requires_any))
+        else:
+            continue
+        if step.id in chosen:
+            plan.skipped[step.id] = why
+        # Selected or not, an earlier run's outputs of a step without data are stale now.
+        plan.cleared += clear_step_outputs(reports_dir, step.id, plan.step_ids)
+    return plan
+
+
+def check_data(config) -> list[dict[str, Any]]:
+    """Every problem ``crmplay.data`` finds in the client's tables, as plain dicts (file, row,
+    column, canonical, value, expected, severity, kind, table).
+
+    Uses ``crmplay.data.check_client``; an unexpected failure of the check itself is reported
+    as one problem rather than raised.
+    """
+    try:
+        from crmplay.data import check_client
+    except ImportError as exc:  # the data layer is missing: say so instead of crashing
+        return [{"file": "", "row": None, "column": "", "value": "", "severity": "error",
+                 "expected": f"crmplay.data.check_client to be available ({exc})"}]
+    try:
+        found = check_client(config)
+    except Exception as exc:  # noqa: BLE001 - DataError or a reader failure: both are data problems
+        found = getattr(exc, "problems", None)
+        if found is None:
+            return [{"file": "", "row": None, "column": "", "value": "", "severity": "error",
+                     "expected": f"readable client data ({type(exc).__name__}: {one_line(exc)})"}]
+    if found is None:
+        return []
+    found = getattr(found, "problems", found)
+    return [_problem_dict(p) for p in found]
+
+
+def _problem_dict(p: Any) -> dict[str, Any]:
+    if isinstance(p, dict):
+        return dict(p)
+    if hasattr(p, "as_dict"):
+        return dict(p.as_dict())
+    keys = ("file", "row", "column", "canonical", "value", "expected", "severity", "kind", "table")
+    out = {k: getattr(p, k) for k in keys if hasattr(p, k)}
+    return out or {"expected": str(p), "severity": "error"}
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def failed_plan(job: tuple, exc: BaseException) -> RunPlan:
+    from crmplay.engine.export import ReportContext
+
+    client, data_root, reports_root, lang, steps = job[:5]
+    started = now_iso()
+    return RunPlan(client=client, data_root=data_root, reports_root=reports_root, lang=lang or "en",
+                 started_at=started, parameters=job[7], steps=list(steps), timeout=job[6],
+                 step_ids=[s.id for s in job[5]],
+                 error=f"could not prepare the run: {type(exc).__name__}: {one_line(exc)}",
+                 context=ReportContext(client_id=client, client_name=client, lang=lang or "en",
+                                       run_date=run_date(started, lang or "en")),
+                 client_name=client)
+
+
+def run_date(iso: str, lang: str) -> str:
+    from crmplay.core.i18n import fmt_date
+
+    return fmt_date(_dt.datetime.fromisoformat(iso), lang)
+
+
+__all__ = ["prepare", "failed_plan", "check_data", "sha256_file", "run_date"]

@@ -1,0 +1,194 @@
+"""Scheduling a batch: a process pool of at most one worker per core (or inline for one job),
+and the scheduler that submits prepare / step / finish tasks as their inputs become ready."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from pathlib import Path
+
+from crmplay.engine.finish import emergency_run, finish, locked_run
+from crmplay.engine.lock import ClientLock, ClientLockedError
+from crmplay.engine.prepare import failed_plan, prepare
+from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_line
+from crmplay.engine.step import execute_step, quiet_logs
+
+
+def worker_count(jobs: int | None) -> int:
+    """Workers for ``jobs``: at least 1, at most one per core usable by this process."""
+    cores = available_cores()
+    return max(1, min(jobs or cores, cores))
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _InlineExecutor(Executor):
+    """Runs each task at submit time in this process (``--jobs 1``): no pool start-up cost."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the scheduler like a pool would
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+def _pool(workers: int) -> Executor:
+    if workers <= 1:
+        return _InlineExecutor()
+    # forkserver (POSIX) or spawn: never fork a process that may hold threads (tqdm, zmq).
+    # The fork server imports the heavy modules once, so each worker starts warm.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["crmplay.engine.scheduler", "crmplay.engine.export", "papermill", "nbconvert", "nbformat"])
+    else:
+        ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=quiet_logs)
+
+
+class Scheduler:
+    """Submits prepare / step / finish tasks as their inputs become ready."""
+
+    def __init__(self, workers: int, *, progress: bool, total: int):
+        self.workers = workers
+        self.pool = _pool(workers)
+        self.bar = None
+        if progress and total:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, unit="step", desc="crmplay", leave=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, fn, *args) -> Future:
+        try:
+            return self.pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self.pool = _pool(self.workers)
+            return self.pool.submit(fn, *args)
+
+    def run(self, jobs: list[tuple], on_client_done) -> list[ClientRun]:
+        quiet_logs()
+        futures: dict[Future, tuple[str, str, str]] = {}  # future -> (kind, client, step)
+        plans: dict[str, RunPlan] = {}
+        results: dict[str, dict[str, StepRun]] = {}
+        submitted: dict[str, set[str]] = {}
+        finished: dict[str, ClientRun] = {}
+        spec = {job[0]: job for job in jobs}
+
+        def submit_ready(client: str) -> None:
+            plan = plans[client]
+            done = results[client]
+            for step in plan.steps:
+                if step.id in submitted[client]:
+                    continue
+                waiting = [d for d in step.depends_on if d in {s.id for s in plan.steps} and d not in done]
+                if waiting:
+                    continue
+                submitted[client].add(step.id)
+                fut = self._submit(execute_step, plan, step)
+                futures[fut] = ("step", client, step.id)
+            if len(done) == len(plan.steps) and ("finish", client, "") not in futures.values():
+                fut = self._submit(finish, plan, [done[s.id] for s in plan.steps], spec[client][5])
+                futures[fut] = ("finish", client, "")
+
+        pending = list(jobs)
+        locks: dict[str, ClientLock] = {}
+
+        def start(job: tuple) -> None:
+            client = job[0]
+            lock = ClientLock(Path(job[2]) / client)
+            try:
+                locks[client] = lock.acquire()
+            except ClientLockedError as exc:
+                finished[client] = locked_run(job, str(exc))
+                if on_client_done is not None:
+                    on_client_done(finished[client])
+                return
+            fut = self._submit(prepare, *job[:5], job[6], job[7], job[5])
+            futures[fut] = ("prepare", client, "")
+
+        try:
+            self._loop(futures, pending, start, plans, results, submitted, finished, spec, locks,
+                       submit_ready, on_client_done)
+        finally:
+            for lock in locks.values():
+                lock.release()
+        return [finished[job[0]] for job in jobs]
+
+    def _loop(self, futures, pending, start, plans, results, submitted, finished, spec, locks,
+              submit_ready, on_client_done) -> None:
+        # Clients are taken one after another (a new one starts only when a worker would be
+        # idle), so the first reports appear early and a batch's portfolio fills as it goes.
+        while futures or pending:
+            while pending and len(futures) < self.workers:
+                start(pending.pop(0))
+            if not futures:
+                continue
+            done_set, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+            for fut in done_set:
+                kind, client, step_id = futures.pop(fut)
+                exc = fut.exception()
+                if kind == "prepare":
+                    plan = fut.result() if exc is None else failed_plan(spec[client], exc)
+                    plans[client] = plan
+                    results[client] = {}
+                    submitted[client] = set()
+                    if plan.error:
+                        self._advance(len(spec[client][4]), f"{client}: failed")
+                        for step in plan.steps:
+                            results[client][step.id] = StepRun(step.id, step.title_for(plan.lang), "skipped",
+                                                               reason="not run: " + plan.error.splitlines()[0])
+                            submitted[client].add(step.id)
+                    else:
+                        for step in plan.steps:
+                            if step.id in plan.skipped:
+                                reason, tables = plan.skipped[step.id]
+                                results[client][step.id] = StepRun(step.id, step.title_for(plan.lang), "skipped",
+                                                                   reason=reason, missing_tables=tables)
+                                submitted[client].add(step.id)
+                                self._advance(1, f"{client}:{step.id}")
+                    submit_ready(client)
+                elif kind == "step":
+                    plan = plans[client]
+                    step = next(s for s in plan.steps if s.id == step_id)
+                    if exc is None:
+                        outcome = fut.result()
+                    else:
+                        why = f"the worker running this step stopped: {one_line(exc)}"
+                        outcome = StepRun(step.id, step.title_for(plan.lang), "failed", reason=why,
+                                          error=failure("worker", why, exception=type(exc).__name__))
+                    results[client][step_id] = outcome
+                    self._advance(1, f"{client}:{step_id} {outcome.status}")
+                    submit_ready(client)
+                else:
+                    plan = plans[client]
+                    if exc is None:
+                        run = fut.result()
+                    else:
+                        run = emergency_run(plan, list(results[client].values()), exc)
+                    finished[client] = run
+                    locks.pop(client).release()
+                    if on_client_done is not None:
+                        on_client_done(run)
+
+    def _advance(self, n: int, label: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(label[:40], refresh=False)
+            self.bar.update(n)
+
+
+__all__ = ["Scheduler", "worker_count", "available_cores"]
