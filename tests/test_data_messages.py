@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from crmplay.data import Expected, check_client, expected, expected_text
-from crmplay.chapters.overview.analysis import display_problems, problem_rows, problems_for_consultant
+from crmplay.chapters.overview.analysis import problem_rows, problems_for_consultant
+from crmplay.chapters.overview.views import display_problems
 from crmplay.data.problems import PROBLEM_KINDS, format_problems, sort_problems
 from crmplay.core.i18n import Translator, catalogue
 from test_data_validate import BROKEN_FILES, BROKEN_TOML, write_client

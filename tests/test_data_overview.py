@@ -14,6 +14,8 @@ import pytest
 from crmplay.chapters.registry import load_client_config as load_config
 from crmplay.data import inspect_client
 import crmplay.chapters.overview.analysis as overview
+import crmplay.chapters.overview.views as views
+from crmplay.chapters.overview.results import OverviewResults
 from crmplay.chapters import registry
 from crmplay.core.i18n import Translator, missing_keys
 from crmplay.core.resources import notebooks_dir
@@ -81,7 +83,7 @@ def test_problem_rows_hide_personal_values(mini):
 
 def test_results_contract(mini):
     intake = inspect_client(mini)
-    res = overview.overview_results(intake, overview.step_readiness(intake, registry.steps()))
+    res = OverviewResults.from_intake(intake, overview.step_readiness(intake, registry.steps())).to_json()
     assert res["errors"] == 0 and res["warnings"] == 0
     assert res["tables"][0] == {"table": "customers", "file": "customers.csv", "rows": 5, "date_min": "2023-04-04",
                                 "date_max": "2025-03-20", "errors": 0, "warnings": 0}
@@ -91,11 +93,11 @@ def test_results_contract(mini):
 
 def test_display_frames_are_localised(mini):
     intake = inspect_client(mini)
-    fa = overview.display_supplied(overview.supplied_tables(intake), Translator("fa"))
+    fa = views.display_supplied(overview.supplied_tables(intake), Translator("fa"))
     assert fa["table"].tolist()[0] == "مشتریان"
     assert fa["rows"].tolist()[0] == "۵"
     assert fa["date_range"].tolist()[0] == "۱۴۰۲/۰۱/۱۵ – ۱۴۰۳/۱۲/۳۰"
-    en = overview.display_steps(overview.step_readiness(intake, registry.steps()), Translator("en"))
+    en = views.display_steps(overview.step_readiness(intake, registry.steps()), Translator("en"))
     assert en["status"].tolist()[2] == "ready"
 
 
@@ -185,3 +187,25 @@ def test_notebook_runs_end_to_end(mini, tmp_path, lang, broken):
     if broken:
         consultant = reports / "mini" / "consultant" / "data_problems.csv"
         assert "C999" in consultant.read_text(encoding="utf-8-sig")
+
+
+def test_purchase_checks_count_what_a_finance_analyst_asks_about():
+    # hand-made: two identical same-day rows, a $0 purchase, a refund-only customer, a clean customer
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c", "d", "d"],
+                       "date": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 17:00", "2024-01-02 10:00", "2024-01-03 10:00",
+                                               "2024-02-01 10:00", "2024-02-02 10:00"]),
+                       "amount": [5.0, 5.0, 0.0, -2.0, 10.0, 0.0]})
+    checks = overview.transaction_checks(tx)
+    assert checks == {"rows": 6, "zero_amount": 2, "negative_amount": 1, "same_day_duplicates": 1,
+                      "customers_without_purchase": 2}  # b (only $0) and c (only a refund)
+    assert overview.transaction_checks(None)["rows"] == 0
+
+
+def test_the_overview_never_calls_flagged_purchases_clean(mini):
+    intake = inspect_client(mini)
+    readiness = overview.step_readiness(intake, registry.steps())
+    tr = Translator("en")
+    clean = [k for k, _ in views.next_actions(intake, readiness, tr, {"rows": 10, "zero_amount": 0})]
+    flagged = [k for k, _ in views.next_actions(intake, readiness, tr, {"rows": 10, "zero_amount": 3})]
+    assert "data_overview.clean_next" in clean
+    assert "data_overview.clean_next" not in flagged

@@ -2,13 +2,9 @@
 and which playbook steps it enables. Pure functions over a :class:`~crmplay.data.ClientIntake`;
 the notebook ``00_data_overview.ipynb`` shows their results.
 
-Results (``reports/<client>/results/data_overview.json``, see :func:`overview_results`):
-
-- ``tables``: list of ``{table, file, rows, date_min, date_max, errors, warnings}`` (dates ISO
-  or null when the table has no date column or no dates);
-- ``warnings``, ``errors``: numbers of problems found (all tables, cross-table checks included);
-- ``steps``: list of ``{step, status, missing}``; status ``ready`` | ``missing`` (a required
-  table was not supplied) | ``blocked`` (supplied but with errors).
+The results record is :class:`crmplay.chapters.overview.results.OverviewResults`; the display
+helpers (labels in the report language, the problems section) are in
+:mod:`crmplay.chapters.overview.views`.
 
 No personal data leaves these functions for stakeholder display: problem listings carry the
 offending value only for columns that cannot hold personal data (numbers, dates, flags, scores,
@@ -16,13 +12,11 @@ enum values), never ids, names or free text.
 """
 from __future__ import annotations
 
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from crmplay.data.intake import ClientIntake
-from crmplay.data.problems import PROBLEM_KINDS, Problem, expected_text, sort_problems
+from crmplay.data.problems import Problem, sort_problems
 from crmplay.data.schemas import TABLE_SCHEMAS
 from crmplay.core.steps import Step
 
@@ -176,141 +170,44 @@ def step_readiness(intake: ClientIntake, steps: list[Step]) -> pd.DataFrame:
                                                        "blocked_by"])
 
 
-def overview_results(intake: ClientIntake, steps: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The figures written to ``results/data_overview.json`` (see the module docstring)."""
-    tables = supplied_tables(intake)
-    out: dict[str, Any] = {
-        "tables": [
-            {"table": r.table, "file": r.file, "rows": None if pd.isna(r.rows) else int(r.rows),
-             "date_min": None if pd.isna(r.date_min) else r.date_min.date().isoformat(),
-             "date_max": None if pd.isna(r.date_max) else r.date_max.date().isoformat(),
-             "errors": int(r.errors), "warnings": int(r.warnings)}
-            for r in tables.itertuples(index=False)
-        ],
-        "warnings": len(intake.warnings),
-        "errors": len(intake.errors),
-    }
-    if steps is not None:
-        out["steps"] = [{"step": r.step, "status": r.status, "missing": list(r.missing)}
-                        for r in steps.itertuples(index=False)]
-    return out
+def purchase_checks(intake: ClientIntake) -> dict[str, int]:
+    """:func:`transaction_checks` on the client's transactions table, as read (zeros without one)."""
+    table = intake.tables.get("transactions")
+    return transaction_checks(None if table is None else table.frame)
 
 
-# ---------------------------------------------------------------------------------------------
-# Display helpers: the same frames with labels in the report language (tr: crmplay.core.i18n.Translator)
+def transaction_checks(transactions: pd.DataFrame | None) -> dict[str, int]:
+    """Counts a finance analyst asks about before trusting customer value (all 0 without data).
 
+    - ``zero_amount``: purchase rows of amount 0;
+    - ``negative_amount``: rows below 0 (refunds, corrections);
+    - ``same_day_duplicates``: rows repeating another row's customer, day and amount (kept as
+      separate purchases, but often a double export);
+    - ``customers_without_purchase``: customers none of whose days nets to more than 0, so the
+      customer-value analysis, which counts a day as a purchase only when it nets above 0, leaves
+      them out.
 
-def _label(tr: Any, key: str, fallback: str) -> str:
-    from crmplay.core.i18n import has
-
-    return tr(key) if has(key, tr.lang) else fallback
-
-
-def table_label(tr: Any, table: str) -> str:
-    return _label(tr, f"data_overview.table.{table}", table)
-
-
-def kind_label(tr: Any, kind: str) -> str:
-    return _label(tr, f"data_overview.kind.{kind}", PROBLEM_KINDS.get(kind, kind))
-
-
-def display_supplied(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
-    """:func:`supplied_tables` ready for ``ctx.show_table`` (labels translated, text formatted)."""
-    out = df.copy()
-    out["table"] = out["table"].map(lambda t: table_label(tr, t))
-    out["rows"] = out["rows"].map(lambda v: "–" if v is None or pd.isna(v) else tr.number(v)).astype(object)
-    out["date_range"] = [("–" if pd.isna(a) else f"{tr.date(a)} – {tr.date(b)}")
-                         for a, b in zip(df["date_min"], df["date_max"])]
-    for c in ("canonical_columns", "extra_columns", "errors", "warnings"):
-        out[c] = out[c].map(lambda v: tr.number(v)).astype(object)
-    return out[["table", "file", "format", "encoding", "rows", "canonical_columns", "extra_columns", "date_range",
-                "errors", "warnings"]]
-
-
-def display_problems(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
-    """:func:`problem_rows` (or :func:`problem_counts`) with translated labels; ``expected`` in
-    the report language (:func:`crmplay.data.problems.expected_text`)."""
-    out = df.copy()
-    if "table" in out:
-        out["table"] = out["table"].map(lambda t: table_label(tr, t))
-    if "kind" in out:
-        out["kind"] = out["kind"].map(lambda k: kind_label(tr, k))
-    if "severity" in out:
-        out["severity"] = out["severity"].map(lambda s: _label(tr, f"data_overview.severity.{s}", s))
-    if "expected" in out:
-        out["expected"] = pd.Series([expected_text(e, tr.lang) for e in out["expected"]], index=out.index,
-                                    dtype=object)
-    for c in ("row", "n"):
-        if c in out:
-            out[c] = out[c].map(lambda v: "–" if v is None or pd.isna(v) else tr.number(v)).astype(object)
-    return out
-
-
-def display_steps(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
-    """:func:`step_readiness` with titles in the report language and table lists translated."""
-    def tables(items: list[str]) -> str:
-        return "، ".join(table_label(tr, t) for t in items) if tr.lang == "fa" else \
-            ", ".join(table_label(tr, t) for t in items)
-
-    return pd.DataFrame({
-        "step": np.where(tr.lang == "fa", df["title_fa"], df["title"]) if len(df) else [],
-        "status": [_label(tr, f"data_overview.status.{s}", s) for s in df["status"]],
-        "needs": [tables(x) or "–" for x in df["needs"]],
-        "missing": [tables(list(m) + list(b)) or "–" for m, b in zip(df["missing"], df["blocked_by"])],
-    })
-
-
-def header_keys(df: pd.DataFrame) -> dict[str, str]:
-    """Catalogue keys of the column headers of a display frame (``data_overview.col.<name>``)."""
-    return {c: f"data_overview.col.{c}" for c in df.columns}
-
-
-def sparse_columns(filled: pd.DataFrame, tr: Any, threshold: float = 0.5) -> str:
-    """``"Table · column"`` labels of the columns filled below ``threshold`` (empty if none)."""
-    low = filled[filled["filled"] < threshold]
-    sep = "، " if tr.lang == "fa" else ", "
-    return sep.join(f"{table_label(tr, t)} · {c}" for t, c in zip(low["table"], low["column"]))
-
-
-def next_actions(intake: ClientIntake, readiness: pd.DataFrame, tr: Any) -> list[tuple[str, dict[str, str]]]:
-    """What the consultant does next, as ``(catalogue key, values)`` pairs for ``ctx.say``."""
-    sep = "، " if tr.lang == "fa" else ", "
-    out: list[tuple[str, dict[str, str]]] = []
-    broken = [n for n in intake.tables if not intake.usable(n)]
-    if broken:
-        out.append(("data_overview.errors_next", {"n": tr.number(len(broken)),
-                                                  "tables": sep.join(table_label(tr, t) for t in broken)}))
-    if intake.warnings:
-        out.append(("data_overview.warnings_next", {}))
-    missing = sorted({t for m in readiness["missing"] for t in m}, key=list(TABLE_SCHEMAS).index)
-    if missing:
-        out.append(("data_overview.missing_next", {"tables": sep.join(table_label(tr, t) for t in missing)}))
-    elif not broken:
-        out.append(("data_overview.all_ready", {}))
-    if not broken and not intake.warnings:
-        out.append(("data_overview.clean_next", {}))
-    return out
-
-
-def show_problems(ctx: Any, problems: list[Problem], limit: int = 50) -> None:
-    """The data-problems section of the overview page, through a notebook context (``ctx``).
-
-    Counts per kind and the first ``limit`` problems in reading order (values of columns that may
-    hold personal data blanked); the complete list, values included, goes to the consultant-only
-    ``consultant/data_problems.csv``, written atomically.
+    Example
+    -------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "c"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-03"]),
+    ...                    "amount": [5.0, 5.0, 0.0, -2.0]})
+    >>> transaction_checks(tx)
+    {'rows': 4, 'zero_amount': 1, 'negative_amount': 1, 'same_day_duplicates': 1, 'customers_without_purchase': 2}
     """
-    from crmplay.core.fileio import write_text
-
-    if not problems:
-        ctx.say("data_overview.no_problems")
-        return
-    counts = display_problems(problem_counts(problems), ctx.tr)
-    ctx.show_table(counts, headers=header_keys(counts))
-    listing = display_problems(problem_rows(problems, limit=limit), ctx.tr)
-    listing = listing[["table", "row", "column", "kind", "expected", "value"]]
-    ctx.show_table(listing, headers=header_keys(listing))
-    full_list = ctx.consultant_path("data_problems.csv")
-    write_text(full_list, problems_for_consultant(problems).to_csv(index=False), encoding="utf-8-sig")
-    ctx.say("data_overview.problems_shown" if len(problems) > limit else "data_overview.problems_all",
-            shown=ctx.tr.number(min(limit, len(problems))), total=ctx.tr.number(len(problems)),
-            file="consultant/data_problems.csv")
+    keys = ("rows", "zero_amount", "negative_amount", "same_day_duplicates", "customers_without_purchase")
+    if transactions is None or transactions.empty or not {"customer_id", "date", "amount"} <= set(transactions.columns):
+        return dict.fromkeys(keys, 0)
+    amount = pd.to_numeric(transactions["amount"], errors="coerce")
+    day = pd.to_datetime(transactions["date"], errors="coerce").dt.normalize()
+    frame = pd.DataFrame({"customer_id": transactions["customer_id"].to_numpy(), "day": day.to_numpy(),
+                          "amount": amount.to_numpy()})
+    net = frame.groupby(["customer_id", "day"], sort=False)["amount"].sum()
+    buyers = net[net > 0].index.get_level_values(0).unique()
+    return {
+        "rows": int(len(frame)),
+        "zero_amount": int((amount == 0).sum()),
+        "negative_amount": int((amount < 0).sum()),
+        "same_day_duplicates": int(frame.duplicated(["customer_id", "day", "amount"]).sum()),
+        "customers_without_purchase": int(frame["customer_id"].nunique() - len(buyers)),
+    }

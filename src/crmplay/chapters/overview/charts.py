@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from crmplay.charts import BAD, label, new_figure
-from crmplay.chapters.overview.analysis import table_label
+from crmplay.chapters.overview.views import table_label
 
 
 def _brand() -> str:
