@@ -16,6 +16,7 @@ import crmplay.chapters.loyalty as loyalty  # noqa: E402
 from crmplay.chapters import registry  # noqa: E402
 from crmplay.core.config import Economics, parse_config  # noqa: E402
 from crmplay.core.i18n import Translator, catalogue, t  # noqa: E402
+from crmplay.core.sources import SOURCES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_loyalty_program.ipynb"
@@ -88,10 +89,25 @@ def test_client_toml_options_are_validated(tmp_path):
     assert opts.tier_shares == (0.3,) and opts.spend_breaks == (100.0, 500.0) and opts.point_cost_ratio == 0.5
     rows = {r["key"]: r for r in loyalty.options_assumptions(opts)}
     assert rows["expected_lift"]["source"] == "client.toml" and rows["earn_rate"]["source"].startswith("design")
+    assert {r["source"] for r in rows.values()} - {"client.toml"} <= set(SOURCES)
+
+
+def test_options_are_validated_in_post_init():
+    with pytest.raises(ValueError, match="redemption_rate"):
+        loyalty.Options(redemption_rate=1.2)
+    with pytest.raises(ValueError, match="tier_shares"):
+        loyalty.Options(tier_shares=(0.05, 0.40))
+    with pytest.raises(ValueError, match="fixed_cost"):
+        loyalty.Options(fixed_cost=-1.0)
+
+
+def results(run):
+    """The ``results/loyalty.json`` payload of a run (the typed record as JSON)."""
+    return loyalty.results_record(run).to_json()
 
 
 def test_results_hold_every_key_the_later_steps_read(run):
-    res = run.results()
+    res = results(run)
     json.dumps(res, allow_nan=False)  # strict JSON
     for key in ("customers", "revenue", "observation_end", "segments", "tiers", "program", "retention",
                 "high_value_reward_coverage", "at_risk_customers", "at_risk_value", "headline"):
@@ -105,17 +121,25 @@ def test_results_hold_every_key_the_later_steps_read(run):
     assert 0 <= res["high_value_reward_coverage"] <= 1 and res["at_risk_customers"] >= 0
     assert sum(s["customers"] for s in res["segments"]) == res["customers"]
     assert sum(x["members"] for x in res["tiers"]) == res["customers"]
-    assert res["retention"]["retention_cost"] == pytest.approx(30.0)  # 10% of acquiring (seed 000)
+    assert res["retention"]["retention_cost"] == pytest.approx(30.0)  # 10% of acquiring (source: retention)
     assert res["retention"]["method"] == "churn_dates"
+    assert res["business"] == "contractual" and res["customer_value"] is None
+    assert res["retention"]["ci_low"] < res["retention"]["retention_rate"] < res["retention"]["ci_high"]
+    assert res["retention_by_cohort"] and all(0 <= c["retention"] <= 1 for c in res["retention_by_cohort"])
     assert res["program"]["effective_reward_rate"] == pytest.approx(1.0 * 0.01 * 0.7)
     assert all(t("loyalty." + s["action"].split(".", 1)[1], "en") for s in res["segments"])
 
 
-def test_no_customers_table_uses_inactivity_and_still_reports(client):
+def test_no_customers_table_is_non_contractual_and_still_reports(client):
     tx, _ = client
     run = loyalty.analyse(tx)
-    res = run.results()
-    assert res["retention"]["basis"] == "inactivity" and 0 < res["retention"]["retention_rate"] < 1
+    res = results(run)
+    assert res["business"] == "non-contractual" and res["business_detected"] is True
+    assert res["retention"]["basis"] == "model" and 0 < res["retention"]["retention_rate"] < 1
+    assert res["customer_value"]["clv_mean"] > 0 and 0 < res["customer_value"]["top20_share"] <= 1
+    # the 90-day fallback still reports when the model cannot be fitted
+    rule = loyalty.analyse(tx, options=loyalty.Options(business="contractual"))
+    assert results(rule)["retention"]["basis"] == "inactivity" and results(rule)["customer_value"] is None
     assert res["retention"]["acquisition_cost"] is None and res["program"]["gross_margin_source"] == "assumed"
     assert run.cohorts is not None and (run.cohorts[0] == 1).all()
 
@@ -123,11 +147,11 @@ def test_no_customers_table_uses_inactivity_and_still_reports(client):
 def test_one_tier_spend_breaks_and_never_breaking_even(client):
     tx, customers = client
     one = loyalty.analyse(tx, customers, options=loyalty.Options(tier_shares=(0.2,)))
-    assert [x["tier"] for x in one.results()["tiers"]] == ["none", "member"]
+    assert [x["tier"] for x in results(one)["tiers"]] == ["none", "member"]
     breaks = loyalty.analyse(tx, customers, options=loyalty.Options(spend_breaks=(500.0, 2000.0)))
     assert breaks.tiers.method == "spend_breaks" and breaks.tiers.thresholds() == [500.0, 2000.0]
     costly = loyalty.analyse(tx, customers, options=loyalty.Options(point_value=1.0, point_cost_ratio=1.0))
-    assert costly.results()["program"]["break_even_lift"] is None  # infinite: stated, not a number
+    assert results(costly)["program"]["break_even_lift"] is None  # infinite: stated, not a number
     tr = Translator("en")
     key, _ = loyalty.sentences(costly, tr, "USD")["break_even"]
     assert key == "loyalty.headline.break_even_never"
@@ -184,18 +208,19 @@ def test_consultant_file_has_scores_and_no_personal_data(run, client):
     tx, _ = client
     out = loyalty.customer_file(run, tx)
     assert {"segment", "r_score", "tier", "btyd_frequency", "btyd_T"} <= set(out.columns)
+    model_file = loyalty.customer_file(loyalty.analyse(tx), tx)
+    assert {"p_alive", "expected_purchases", "clv"} <= set(model_file.columns)
     assert not {"name", "email", "phone"} & set(out.columns)
     assert len(out) == run.value.customers
 
 
 class FakeContext:
     def __init__(self, tables, lang="en"):
-        from crmplay.core.config import ClientConfig, ClientInfo
-
         self.tables, self.said = tables, []
         self.tr = Translator(lang)
         self.currency = "USD"
-        self.config = ClientConfig(id="x", root=Path("."), path=Path("client.toml"), client=ClientInfo(name="X"))
+        self.config = parse_config({"client": {"name": "X"}}, root=Path("."), path=Path("client.toml"),
+                                   step_options=registry.options_classes())
 
     def table(self, name):
         return self.tables.get(name)
@@ -237,3 +262,21 @@ def test_notebook_follows_the_conventions():
     en_heads = [s for tags, s in md if "lang-en" in tags and s.startswith("#")]
     fa_heads = [s for tags, s in md if "lang-fa" in tags and s.startswith("#")]
     assert len(en_heads) == len(fa_heads) >= 7
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_options_view_cites_sources_in_plain_words(lang):
+    from crmplay.core.sources import cite
+
+    tr = Translator(lang)
+    df, _, _ = loyalty.options_view(loyalty.Options(earn_rate=0.001), tr)
+    sources = set(df["source"])
+    assert "client.toml" not in sources and not any("seed" in s for s in sources)
+    assert tr("loyalty.word.client_figure") in sources and cite("typical_practice", lang) in sources
+
+
+def test_results_record_declares_every_key_with_meaning_and_unit(run):
+    res = results(run)
+    fields = {f.name: f for f in dataclasses.fields(loyalty.LoyaltyResults)}
+    assert set(res) == set(fields) and loyalty.LoyaltyResults.STEP == "loyalty"
+    assert all(f.metadata.get("doc") and f.metadata.get("unit") for f in fields.values())

@@ -179,7 +179,7 @@ def test_quintile_scores_fill_every_quintile_and_equal_qcut_of_first_rank(values
     assert counts.min() >= 1 and counts.max() - counts.min() <= 1
 
 
-def test_recency_is_reversed_and_ties_broken_by_the_next_criterion():
+def test_recency_is_reversed_and_equal_values_share_a_score():
     table = pd.DataFrame({"recency_days": [1, 1, 300, 300, 50, 60, 70, 80, 90, 100],
                           "frequency": [9, 1, 1, 1, 2, 2, 2, 2, 2, 2],
                           "monetary": [900, 10, 10, 20, 5, 5, 5, 5, 5, 5]},
@@ -202,7 +202,7 @@ def test_rfm_segments_summary_sums_and_at_risk():
     assert seg.summary["customers"].sum() == n and int(seg.grid.to_numpy().sum()) == n
     assert seg.summary["share"].sum() == pytest.approx(1) and seg.summary["revenue_share"].sum() == pytest.approx(1)
     count, value = seg.at_risk(table)
-    mask = seg.scores["segment"].isin(["at_risk", "cant_lose"])
+    mask = seg.scores["segment"].isin(["at_risk", "cant_lose"]) & (table["frequency"] > 1)  # repeat buyers only
     assert count == mask.sum() > 0 and value == pytest.approx(table.loc[mask, "monetary"].sum())
     # champions are recent and frequent
     champs = seg.scores[seg.scores["segment"] == "champions"]

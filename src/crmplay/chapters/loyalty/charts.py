@@ -37,7 +37,7 @@ SEGMENT_COLOURS = {"champions": "#1b7837", "loyal": "#5aae61", "potential_loyali
 
 def rfm_grid(grid_counts: pd.DataFrame, segments: pd.DataFrame, lang: str = "en") -> Figure:
     """The 5 x 5 recency x frequency grid: each cell coloured by its segment, with the segment's
-    name and the number of customers in it. ``segments`` is :func:`crmplay.chapters.loyalty.chapter.segment_grid`."""
+    name and the number of customers in it. ``segments`` is :func:`crmplay.chapters.loyalty.rfm.segment_grid`."""
     fig, ax = new_figure(8.5, 6.5)
     for r in range(1, 6):
         for f in range(1, 6):
@@ -162,4 +162,35 @@ def tornado(table: pd.DataFrame, lang: str = "en") -> Figure:
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     ax.set_xlabel(label(t("loyalty.chart.roi", lang)))
     ax.set_title(label(t("loyalty.chart.tornado_title", lang)))
+    return fig
+
+
+def holdout_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """The classic forecast check: actual vs predicted repeat purchases per customer in the
+    holdout period, by repeat purchases before it (0..6, 7+; Fader, Hardie & Lee 2005, Fig. 4).
+    ``table`` is indexed by the group with columns ``actual`` and ``predicted``."""
+    fig, ax = new_figure(8, 4)
+    x = np.arange(len(table))
+    colours = palette()
+    ax.plot(x, table["actual"].to_numpy(), marker="o", color=colours[0], label=label(t("loyalty.chart.actual", lang)))
+    ax.plot(x, table["predicted"].to_numpy(), marker="s", linestyle="--", color=colours[1],
+            label=label(t("loyalty.chart.predicted", lang)))
+    ax.set_xticks(x, [fmt_number(int(g), lang) if str(g).isdigit() else fmt_number(7, lang) + "+" for g in table.index])
+    _num_axis(ax.yaxis, lang, 1)
+    ax.set_xlabel(label(t("loyalty.chart.holdout_x", lang)))
+    ax.set_ylabel(label(t("loyalty.chart.holdout_y", lang)))
+    ax.legend()
+    ax.set_title(label(t("loyalty.chart.holdout_title", lang)))
+    return fig
+
+
+def value_deciles_chart(deciles: pd.DataFrame, lang: str = "en") -> Figure:
+    """Share of the expected customer value held by each tenth of customers, best first."""
+    fig, ax = new_figure(8, 4)
+    names = [fmt_number(d, lang) for d in deciles["decile"]]
+    ax.bar(names, deciles["share"].to_numpy(), color=GOOD)
+    _pct_axis(ax.yaxis, lang)
+    ax.set_xlabel(label(t("loyalty.chart.decile", lang)))
+    ax.set_ylabel(label(t("loyalty.chart.value_share", lang)))
+    ax.set_title(label(t("loyalty.chart.deciles_title", lang)))
     return fig

@@ -1,5 +1,5 @@
 """Points and rewards economics: earn and burn, breakage, liability, expiry, the reward catalogue,
-the seed 002 levers priced out, and the sales lift a program needs to break even.
+the switching-cost levers (source: switching_costs) priced out, and the sales lift a program needs to break even.
 
 Definitions (money in the client's currency, rates and shares 0-1)
 ------------------------------------------------------------------
@@ -42,12 +42,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmplay.chapters.loyalty.rfm import ValueBase
 from crmplay.chapters.loyalty.tiers import TierDesign, default_multipliers
+from crmplay.chapters.loyalty.value import ValueBase
 
-#: The reward catalogue of the domain notes (seed 002 benefits by points; seed 000 rewards).
+#: The reward catalogue of the domain notes (sources: switching_costs for benefits by points, retention for rewards).
 REWARDS = ("gift_credit", "wallet_credit", "lottery", "points_gift", "coupon", "special_price", "loyalty_discount")
-#: The switching-cost levers of seed 002, weakest first.
+#: The switching-cost levers, weakest first (source: switching_costs).
 LEVERS = ("price_by_history", "long_contract_package", "customer_club")
 
 
@@ -215,7 +215,7 @@ def expiry_effect(econ: PointsEconomics, horizons=(1, 3, 6, 12, 24, 0)) -> pd.Da
 
     Each row re-prices ``econ`` with expiry after ``expiry_months`` (0 = never), holding the
     customers' redemption behaviour (``r_inf``, ``mu``) fixed. Shorter expiry means more
-    breakage (lower cost) and a reason to come back soon (time-limited wallet credit, seed 002),
+    breakage (lower cost) and a reason to come back soon (time-limited wallet credit; source: switching_costs),
     at the price of customers who feel cheated when credit lapses.
     """
     rows = []
@@ -304,7 +304,7 @@ def reward_catalogue(design: TierDesign, value: ValueBase, econ: PointsEconomics
 
 def price_levers(design: TierDesign, value: ValueBase, econ: PointsEconomics, *, gross_margin: float,
                  params: CatalogueParams = CatalogueParams()) -> pd.DataFrame:
-    """The three switching-cost levers of seed 002, priced on the client's customers.
+    """The three switching-cost levers (source: switching_costs), priced on the client's customers.
 
     * ``price_by_history``: better prices for the top tiers (``special_price_discount``).
     * ``long_contract_package``: a package discount for members who sign a 12-month contract

@@ -1,7 +1,7 @@
 """Retention economics: churn from the data, cohort retention curves, customer lifetime value,
 the cost of retaining vs acquiring, retention scenarios and the program's sensitivity.
 
-Keeping a customer costs about 10% of acquiring one (seed 000: ``retention_cost_ratio``).
+Keeping a customer costs about 10% of acquiring one (source: retention; ``retention_cost_ratio``).
 
 Customer lifetime value
 -----------------------
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmplay.chapters.loyalty.history import LoyaltyDataError
 from crmplay.chapters.loyalty.points import ProgramInputs, evaluate_program
-from crmplay.chapters.loyalty.rfm import LoyaltyDataError, ValueBase
+from crmplay.chapters.loyalty.value import ValueBase
 
 
 def clv(margin, retention, discount):
@@ -54,12 +55,42 @@ def clv(margin, retention, discount):
     return float(out) if out.ndim == 0 else out
 
 
+def wilson_interval(kept: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score 95% interval of a share ``kept / n`` (Wilson 1927).
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(80, 100)]
+    [0.7112, 0.8666]
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    p = kept / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def poisson_interval(k: int) -> tuple[float, float]:
+    """Exact (Garwood) 95% interval of a Poisson count ``k``.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in poisson_interval(10)]
+    [4.795, 18.39]
+    """
+    from scipy.stats import chi2
+
+    lo = 0.0 if k == 0 else float(chi2.ppf(0.025, 2 * k) / 2)
+    return lo, float(chi2.ppf(0.975, 2 * k + 2) / 2)
+
+
 @dataclass(frozen=True)
 class RetentionEstimate:
     """Annual retention and churn (0-1) and how they were measured.
 
-    ``basis``: ``status`` (customers table: churn dates, or status shares), or ``inactivity``
-    (no purchase for ``inactivity_days``). ``base``: customers at the window start;
+    ``basis``: ``status`` (customers table: churn dates, or status shares), ``inactivity``
+    (no purchase for ``inactivity_days``) or ``model`` (BG/NBD, non-contractual businesses). ``base``: customers at the window start;
     ``lost``: those who left within it; ``window_days``: window length (annualised to 365 when
     shorter).
     """
@@ -71,14 +102,18 @@ class RetentionEstimate:
     lost: int
     window_days: int
     annualised: bool
-    method: str  # "churn_dates" | "status_exposure" | "inactivity"
+    method: str  # "churn_dates" | "churn_hazard" | "status_exposure" | "inactivity" | "model"
+    ci_low: float = math.nan  # 95% interval of retention_rate (0-1)
+    ci_high: float = math.nan
 
 
 def retention_from_data(value: ValueBase, customers: pd.DataFrame | None = None) -> RetentionEstimate:
     """Annual retention measured on the client's data.
 
-    * Customers table with churn dates: base = customers signed up before the window start
-      (a year before the observation end) and not churned by then; lost = churned in the window.
+    * Customers table with churn dates and a year of history: base = customers signed up before
+      the window start (a year before the observation end) and not churned by then; lost =
+      churned in the window; a Wilson 95% interval. With less than a year of history: churns per
+      customer-year at risk ``lambda`` (exact Poisson interval), retention ``exp(-lambda)``.
     * Status without dates: churned customers per customer-year of tenure (an exposure rate
       ``lambda``), retention ``exp(-lambda)``.
     * Otherwise (non-contract business, no customers table): active at the window start = a
@@ -104,11 +139,25 @@ def retention_from_data(value: ValueBase, customers: pd.DataFrame | None = None)
             n_base, n_lost = int(base.sum()), int(lost.sum())
             if n_base == 0:
                 raise LoyaltyDataError("no customers were active at the start of the retention window")
-            r = 1 - n_lost / n_base
-            annualised = window < 365
-            if annualised:
-                r = r ** (365 / window)
-            return RetentionEstimate(r, 1 - r, "status", n_base, n_lost, window, annualised, "churn_dates")
+            if window >= 365:
+                r = 1 - n_lost / n_base
+                lo, hi = wilson_interval(n_base - n_lost, n_base)
+                return RetentionEstimate(r, 1 - r, "status", n_base, n_lost, window, False, "churn_dates", lo, hi)
+            # Under a year of history: a churn rate per customer-year at risk (everyone on the books
+            # in the window, joiners included, for the time they were there), never a power of a
+            # sub-year share.
+            enter = start_known.clip(lower=start)
+            leave = churn_date.where(churn_date.notna() & (churn_date <= end), end)
+            at_risk = start_known.notna() & (start_known <= end) & (churn_date.isna() | (churn_date > start))
+            at_risk &= ~(status.eq("churned").fillna(False) & churn_date.isna())
+            years = float(((leave - enter).dt.days.clip(lower=0)[at_risk]).sum()) / 365
+            k = int((at_risk & churn_date.notna() & (churn_date > start) & (churn_date <= end)).sum())
+            if years <= 0:
+                raise LoyaltyDataError("no customer-time at risk in the retention window")
+            lam_lo, lam_hi = poisson_interval(k)
+            r = math.exp(-k / years)
+            return RetentionEstimate(r, 1 - r, "status", int(at_risk.sum()), k, window, True, "churn_hazard",
+                                     math.exp(-lam_hi / years), math.exp(-lam_lo / years))
         tenure_years = value.table["tenure_days"].clip(lower=1).sum() / 365
         lost = int(status.eq("churned").fillna(False).sum())
         lam = lost / tenure_years if tenure_years > 0 else math.nan
@@ -129,6 +178,35 @@ def retention_from_data(value: ValueBase, customers: pd.DataFrame | None = None)
     if annualised:
         r = r ** (365 / window)
     return RetentionEstimate(r, 1 - r, "inactivity", n_base, n_base - n_kept, window, annualised, "inactivity")
+
+
+def retention_by_cohort(value: ValueBase, customers: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Annual retention by signup-year cohort from churn dates, each with a Wilson 95% interval.
+
+    The window is the year before the observation end (shorter when the history is): a cohort's
+    base is its customers on the books at the window start, ``lost`` those who churned in it.
+    Returns ``cohort`` (signup year), ``base``, ``lost``, ``retention``, ``ci_low``, ``ci_high``
+    (0-1), or ``None`` without signup and churn dates.
+    """
+    if customers is None or not {"signup_date", "churn_date"} <= set(customers.columns):
+        return None
+    c = customers.drop_duplicates("customer_id")
+    signup, churn = pd.to_datetime(c["signup_date"]), pd.to_datetime(c["churn_date"])
+    if signup.notna().sum() == 0 or churn.notna().sum() == 0:
+        return None
+    end = value.observation_end
+    start = end - pd.Timedelta(days=int(min(365, max((end - signup.min()).days, 1))))
+    base = signup.notna() & (signup <= start) & (churn.isna() | (churn > start))
+    lost = base & churn.notna() & (churn <= end)
+    frame = pd.DataFrame({"cohort": signup.dt.year, "base": base, "lost": lost})[base]
+    if frame.empty:
+        return None
+    out = frame.groupby("cohort").agg(base=("base", "sum"), lost=("lost", "sum")).reset_index()
+    out["retention"] = 1 - out["lost"] / out["base"]
+    ci = [wilson_interval(int(b - k), int(b)) for b, k in zip(out["base"], out["lost"])]
+    out["ci_low"], out["ci_high"] = [x[0] for x in ci], [x[1] for x in ci]
+    out["cohort"] = out["cohort"].astype(int)
+    return out
 
 
 def cohort_retention(value: ValueBase, customers: pd.DataFrame | None = None,
@@ -224,14 +302,15 @@ def retention_scenarios(econ: RetentionEconomics, points=(1, 2, 3, 4, 5)) -> pd.
     (kept x retention cost), ``net_saving`` (avoided - spend).
     """
     rows = []
+    base = clv(econ.annual_margin, econ.retention_rate, econ.discount_rate)  # = econ.clv on the formula path
     for p in points:
         r = min(econ.retention_rate + p / 100, 1.0)
         v = clv(econ.annual_margin, r, econ.discount_rate)
         kept = econ.customers * (r - econ.retention_rate)
         avoided = math.nan if econ.acquisition_cost is None else kept * econ.acquisition_cost
         spend = math.nan if econ.retention_cost is None else kept * econ.retention_cost
-        rows.append({"points": p, "retention": r, "clv": v, "clv_gain": v - econ.clv,
-                     "value_gain": econ.customers * (v - econ.clv), "customers_kept": kept,
+        rows.append({"points": p, "retention": r, "clv": v, "clv_gain": v - base,
+                     "value_gain": econ.customers * (v - base), "customers_kept": kept,
                      "acquisition_avoided": avoided, "retention_spend": spend, "net_saving": avoided - spend})
     return pd.DataFrame(rows)
 

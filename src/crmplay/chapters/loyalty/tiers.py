@@ -1,6 +1,6 @@
-"""Loyalty tiers: thresholds from target member shares or from spend breaks (seed 002).
+"""Loyalty tiers: thresholds from target member shares or from spend breaks (source: switching_costs).
 
-Customers are valued by their history; more valuable customers earn more (seed 002, lever 3).
+Customers are valued by their history; more valuable customers earn more (source: switching_costs, lever 3).
 Tiers are nested: with target shares ``(0.40, 0.15, 0.05)`` the top 40% of customers by
 qualifying spend are members (the base member tier), the top 15% reach the second tier and the
 top 5% the third. Level 0 holds the customers below the first threshold ("not yet a member").
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crmplay.chapters.loyalty.rfm import LoyaltyDataError, ValueBase
+from crmplay.chapters.loyalty.history import LoyaltyDataError
+from crmplay.chapters.loyalty.value import ValueBase
 
 #: Tier ids by number of tiers (widest first); labels come from the ``loyalty`` catalogue.
 TIER_IDS = {
