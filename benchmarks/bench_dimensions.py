@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 import crmplay.chapters.summary.brief as S
-from crmplay.chapters.dimensions.scorecard import Options, build_scorecard
+from crmplay.chapters.dimensions.options import Options
+from crmplay.chapters.dimensions.scorecard import build_scorecard
+from crmplay.chapters.dimensions.views import results_record as dimensions_record
+from crmplay.chapters.summary.views import results_record as summary_record
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "results"
 
@@ -73,7 +76,7 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     t0 = time.perf_counter()
-    S.build_summary({**results, "dimensions": card.to_results()}, None).to_results()
+    summary_record(S.build_summary({**results, "dimensions": dimensions_record(card).to_json()}, None))
     t_summary = time.perf_counter() - t0
     print(f"scorecard: {t_card:.2f} s, peak memory it allocates {peak / 2**20:.0f} MiB; "
           f"top = {[d.id for d in card.top]}")

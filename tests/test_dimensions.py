@@ -2,7 +2,8 @@
 importance and priority, edge cases, the catalogue and the playbook page.
 
 The cut points are crmplay conventions (documented in crmplay.chapters.dimensions.rules and the
-playbook page), so the expected values below are computed by hand from the stated rules.
+playbook page), so the expected values below are computed by hand from the stated rules. The ten
+dimensions (practices, KPIs, keywords) are defined once in crmplay.core.frameworks.
 """
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import crmplay.chapters.dimensions.library as LIB
+import crmplay.chapters.dimensions.measures as M
+import crmplay.chapters.dimensions.rules as DR
 import crmplay.chapters.dimensions.scorecard as D
 import crmplay.chapters.dimensions.views as R
-import crmplay.chapters.dimensions.rules as DR
+import crmplay.core.frameworks as FW
 from crmplay.chapters import registry  # noqa: E402
+from crmplay.chapters.dimensions.options import Options, validate_options
 from crmplay.core.frameworks import DIMENSIONS
 from crmplay.core.i18n import catalogue, has, missing_keys
 
@@ -36,20 +41,20 @@ def _fixture(step: str) -> dict:
 
 
 def test_every_dimension_has_practices_kpis_and_texts():
-    assert set(D.PRACTICES) == set(IDS) and set(D.KPIS) == set(IDS)
+    assert set(FW.PRACTICES) == set(IDS) and set(FW.KPIS) == set(IDS)
     for did in IDS:
-        assert len(D.PRACTICES[did]) >= 3, did
-        assert len(D.KPIS[did]) >= 2, did
-        assert D.QUICK_WIN[did] in D.PRACTICES[did]
-        assert D.LASTING_FIX[did] in D.PRACTICES[did]
-        assert D.QUICK_WIN[did] != D.LASTING_FIX[did]
+        assert len(FW.PRACTICES[did]) >= 3, did
+        assert len(FW.KPIS[did]) >= 2, did
+        assert FW.QUICK_WIN[did] in FW.PRACTICES[did]
+        assert FW.LASTING_FIX[did] in FW.PRACTICES[did]
+        assert FW.QUICK_WIN[did] != FW.LASTING_FIX[did]
         for lang in ("en", "fa"):
-            for p in D.PRACTICES[did]:
+            for p in FW.PRACTICES[did]:
                 assert has(f"dimensions.practice.{did}.{p}", lang)
             assert f"short.{did}" in catalogue(lang, "dimensions")
             assert f"data_sources.{did}" in catalogue(lang, "dimensions")
-    for kpi in {k for ks in D.KPIS.values() for k in ks}:
-        assert kpi in D.KPI_UNITS
+    for kpi in {k for ks in FW.KPIS.values() for k in ks}:
+        assert kpi in FW.KPI_UNITS
         for lang in ("en", "fa"):
             assert f"kpi.{kpi}.name" in catalogue(lang, "dimensions")
             assert f"kpi.{kpi}.how" in catalogue(lang, "dimensions")
@@ -62,7 +67,7 @@ def test_persian_catalogue_is_complete():
 
 def test_playbook_page_carries_the_generated_library_and_every_dimension():
     page = (ROOT / "playbook" / "04_attract_delight_retain.md").read_text(encoding="utf-8")
-    assert R.refresh_page(page) == page, "regenerate the page: see crmplay.chapters.dimensions.views.refresh_page"
+    assert LIB.refresh_page(page) == page, "regenerate the page: see crmplay.chapters.dimensions.library.refresh_page"
     for item in DIMENSIONS:
         assert item.title_en in page and f"`{item.id}`" in page
     # the domain notes' examples are in the library
@@ -123,9 +128,9 @@ def test_client_cut_points_override_the_defaults():
     with pytest.raises(ValueError, match="not a rule"):
         DR.rules_for({"nonsense": [1, 2, 3, 4]})
     with pytest.raises(ValueError, match="ascending"):
-        D.validate_options(D.Options(cut_points={"complaint_rate": [1, 1, 2, 3]}))
+        validate_options(Options(cut_points={"complaint_rate": [1, 1, 2, 3]}))
     with pytest.raises(ValueError, match="4 numbers"):
-        D.validate_options(D.Options(cut_points={"complaint_rate": [1, 2]}))
+        validate_options(Options(cut_points={"complaint_rate": [1, 2]}))
 
 
 # ------------------------------------------------------------------------------------------
@@ -153,17 +158,17 @@ def test_complaint_rate_per_100_customers_a_year():
     opened = pd.to_datetime(["2025-01-01"] + ["2025-06-01"] * 10 + ["2025-12-31"])
     c = pd.DataFrame({"opened_at": list(opened) + [pd.Timestamp("2025-03-01")],
                       "category": ["billing"] * 12 + ["network"]})
-    (m,) = DR.complaint_rate_measures(c, {"billing": "clear_bills"}, customers=100)
+    (m,) = M.complaint_rate_measures(c, {"billing": "clear_bills"}, customers=100)
     expected = 100 * 12 / 100 / (365 / 365.25)
     assert m.dimension == "clear_bills" and m.n == 12
     assert m.value == pytest.approx(expected)
     assert m.score == 1  # above 10 per 100 a year
-    assert DR.complaint_rate_measures(c, {"billing": "clear_bills"}, customers=None) == []
+    assert M.complaint_rate_measures(c, {"billing": "clear_bills"}, customers=None) == []
 
 
 def test_resolution_measures_prefer_needs_results_then_table():
     kpis = {"n": 400, "fcr_rate": 0.70, "sla_breach_rate": 0.15, "median_hours": 30.0, "sla_hours": 24.0}
-    fcr, within = DR.resolution_measures(kpis, None, DR.RULES)
+    fcr, within = M.resolution_measures(kpis, None, DR.RULES)
     assert (fcr.rule, fcr.value, fcr.score) == ("first_contact_resolution", 0.70, 3)
     assert (within.rule, within.score) == ("within_sla", 3) and within.value == pytest.approx(0.85)
     assert within.detail["sla_hours"] == 24.0 and within.detail["median_hours"] == 30.0
@@ -173,21 +178,21 @@ def test_resolution_measures_prefer_needs_results_then_table():
         "resolved_at": [opened + pd.Timedelta(hours=h) for h in [2] * 30 + [48] * 3 + [100] * 6] + [pd.NaT],
         "resolved_first_contact": pd.array([True] * 34 + [False] * 6, dtype="boolean"),
     })
-    fcr, within = DR.resolution_measures(None, table, DR.RULES, min_n=30, sla_hours=48)
+    fcr, within = M.resolution_measures(None, table, DR.RULES, min_n=30, sla_hours=48)
     assert fcr.value == pytest.approx(34 / 40) and fcr.score == 5
     # 33 of the 39 resolved within 48 hours (48 itself counts); the open one is left out
     assert within.value == pytest.approx(33 / 39) and within.n == 39 and within.score == 3
     assert within.detail["median_hours"] == 2.0
-    assert DR.resolution_measures(None, table.head(5), DR.RULES, min_n=30) == []
+    assert M.resolution_measures(None, table.head(5), DR.RULES, min_n=30) == []
 
 
 def test_detractor_followup_share():
     scores = [0, 3, 6] * 20 + [9] * 10
     flags = (["yes", "", None] * 20) + ["no"] * 10
     r = pd.DataFrame({"score": scores, "followed_up": flags})
-    m = DR.detractor_followup_measure(r, "followed_up", passive_min=7, min_n=30)
+    m = M.detractor_followup_measure(r, "followed_up", passive_min=7, min_n=30)
     assert m.n == 60 and m.value == pytest.approx(1 / 3) and m.score == 2
-    assert DR.detractor_followup_measure(r, "absent_column", 7) is None
+    assert M.detractor_followup_measure(r, "absent_column", 7) is None
 
 
 def test_detractor_churn_ratio():
@@ -199,11 +204,11 @@ def test_detractor_churn_ratio():
     status = ["churned"] * 20 + ["active"] * 20 + ["churned"] * 10 + ["active"] * 50
     churn = [pd.Timestamp("2025-06-01") if s == "churned" else pd.NaT for s in status]
     cust = pd.DataFrame({"customer_id": ids, "status": status, "churn_date": churn})
-    m = DR.detractor_churn_measure(resp, cust, passive_min=7, min_n=30)
+    m = M.detractor_churn_measure(resp, cust, passive_min=7, min_n=30)
     assert m.value == pytest.approx(0.5 / (1 / 6)) and m.score == 2
     # a churn before the answer does not count: move the others' churn before the survey
     cust.loc[cust.index >= n_det, "churn_date"] = pd.Timestamp("2025-01-01")
-    m = DR.detractor_churn_measure(resp, cust, passive_min=7, min_n=30)
+    m = M.detractor_churn_measure(resp, cust, passive_min=7, min_n=30)
     assert m.value is None and m.score == 1  # others never left after answering: infinitely worse
 
 
@@ -219,7 +224,7 @@ def test_win_back_rate():
         + [churn + pd.Timedelta(days=90)] * 2 + [pd.Timestamp("2025-12-31")],
         "amount": [50.0] * 8 + [50.0] * 2 + [-20.0] * 2 + [5.0],
     })
-    m = DR.win_back_measure(cust, tx, gap_days=30, min_n=30)
+    m = M.win_back_measure(cust, tx, gap_days=30, min_n=30)
     # 8 bought again > 30 days later, c30 too, the last customer is active again: 10 of 40;
     # a final bill within 30 days and refunds do not count
     assert m.detail["came_back"] == 10 and m.n == 40
@@ -233,7 +238,7 @@ def test_win_back_rate():
 def test_no_data_and_no_assessment_gives_not_measured_never_nan():
     card = D.build_scorecard()
     assert [d.performance_kind for d in card.dimensions] == ["none"] * 10
-    results = card.to_results()
+    results = R.results_record(card).to_json()
     text = json.dumps(results, allow_nan=False)  # strict JSON: no NaN anywhere
     assert "NaN" not in text
     for d in results["dimensions"]:
@@ -287,7 +292,7 @@ def test_importance_from_drivers_then_needs_and_the_priority_rule():
         {"rank": 3, "id": "alerts", "dimension": "discover_value"},
         {"rank": 4, "id": "bills", "dimension": "clear_bills"},  # drivers take precedence
     ]}
-    opts = D.Options(attribute_map={"rating_billing": "clear_bills", "rating_bill_layout": "clear_bills",
+    opts = Options(attribute_map={"rating_billing": "clear_bills", "rating_bill_layout": "clear_bills",
                                     "rating_support": "problem_hero"})
     assess = _assessment(clear_bills=(2.0, 4.0), problem_hero=(2.0, 4.0), turn_unhappy=(3.0, 4.0),
                          discover_value=(3.0, 4.0), win_back=(3.0, 4.0), get_talking=(4.5, 4.0))
@@ -308,7 +313,7 @@ def test_importance_from_drivers_then_needs_and_the_priority_rule():
     assert order == ["clear_bills", "problem_hero", "turn_unhappy", "win_back", "discover_value", "get_talking"]
     assert [d.id for d in card.top] == ["clear_bills", "problem_hero", "turn_unhappy"]
     assert card.get("get_talking").gap == pytest.approx(0.5) and card.get("get_talking").priority_score == 0
-    top = card.to_results()["top"]
+    top = R.results_record(card).to_json()["top"]
     assert [t["id"] for t in top] == ["clear_bills", "problem_hero", "turn_unhappy"]
     assert "60% of what explains the NPS score" in top[0]["evidence"]
 
@@ -333,7 +338,7 @@ def test_zero_win_backs_fall_back_on_the_assessment_unless_trusted():
     assert card.notes == (("win_back_no_returns", {"n": 50}),)
     assert "None of the 50 customers" in R.note_texts(card, "en")[0]
     trusted = D.build_scorecard(customers=cust, transactions=tx, assessment=assess,
-                                options=D.Options(trust_zero_win_back=True))
+                                options=Options(trust_zero_win_back=True))
     assert trusted.get("win_back").performance == 1 and trusted.notes == ()
 
 
@@ -343,7 +348,7 @@ def test_proposed_reward_coverage_is_a_target_unless_the_program_runs_today():
     assert card.get("value_the_valuable").performance is None
     assert card.notes == (("proposed_coverage", {"share": 0.9}),)
     assert "would reward 90% of the most valuable customers" in R.note_texts(card, "en")[0]
-    current = D.build_scorecard(loyalty_results=loyalty, options=D.Options(reward_coverage_is_current=True))
+    current = D.build_scorecard(loyalty_results=loyalty, options=Options(reward_coverage_is_current=True))
     assert current.get("value_the_valuable").performance == 5 and current.notes == ()
 
 
@@ -372,7 +377,7 @@ def test_malformed_results_do_not_crash():
                              needs_results={"priorities": "oops", "complaints": [1, 2]},
                              loyalty_results={"high_value_reward_coverage": None, "tiers": [{"min_spend": None}]})
     assert all(d.performance is None for d in card.dimensions)
-    json.dumps(card.to_results(), allow_nan=False)
+    json.dumps(R.results_record(card).to_json(), allow_nan=False)
 
 
 def test_options_are_read_from_client_toml():
@@ -384,9 +389,9 @@ def test_options_are_read_from_client_toml():
     cfg = parse_config(raw, root=ROOT, path=ROOT / "client.toml", step_options=registry.options_classes())
     opts = cfg.step_options("dimensions")
     assert opts.cut_points == {"win_back_rate": [0.01, 0.02, 0.03, 0.04]} and opts.target == 3.5
-    D.validate_options(opts)
+    validate_options(opts)
     with pytest.raises(ValueError, match="target"):
-        D.validate_options(D.Options(target=7))
+        validate_options(Options(target=7))
 
 
 # ------------------------------------------------------------------------------------------
@@ -399,7 +404,7 @@ def test_report_tables_in_both_languages():
     for lang in ("en", "fa"):
         frame = R.scorecard_frame(card, lang)
         assert len(frame) == 10 and not frame.isna().any().any()
-        assert len(R.kpi_frame(card, lang)) == sum(len(v) for v in D.KPIS.values())
+        assert len(R.kpi_frame(card, lang)) == sum(len(v) for v in FW.KPIS.values())
         assert len(R.rules_frame(card, lang)) == len(DR.RULES)
         assert len(R.top_items(card, lang)) == 3
     fa = R.scorecard_frame(card, "fa")
@@ -459,3 +464,33 @@ def test_demo_scorecard_finds_the_planted_priorities():
                             (cfg.survey.rating_min, cfg.survey.rating_max))
     card = D.build_scorecard(**common, **own, needs_results=json.loads(json.dumps(audit.to_results(), default=str)))
     assert {d.id for d in card.top} == planted
+
+
+def test_options_are_checked_when_created():
+    with pytest.raises(ValueError, match="not a dimension id"):
+        Options(attribute_map={"rating_billing": "bills"})
+    with pytest.raises(ValueError, match="winback_gap_days"):
+        Options(winback_gap_days=-1)
+
+
+def test_results_record_declares_every_key_of_the_results_file():
+    import dataclasses
+
+    from crmplay.chapters.dimensions.results import DimensionsResults
+
+    meta = {"step", "client", "crmplay_version", "written_at", "schema_version"}
+    declared = {f.name for f in dataclasses.fields(DimensionsResults)}
+    assert declared == set(_fixture("dimensions")) - meta
+    assert all(f.metadata.get("doc") and f.metadata.get("unit") for f in dataclasses.fields(DimensionsResults))
+    card = D.build_scorecard(nps_results=_fixture("nps"), needs_results=_fixture("needs"),
+                             loyalty_results=_fixture("loyalty"))
+    record = R.results_record(card)
+    assert record.STEP == "dimensions" and set(record.to_json()) == declared
+    # a record read back from the file is what the summary and the next run see
+    assert DimensionsResults.from_json(json.loads(json.dumps(record.to_json()))) == record
+
+
+def test_the_notebook_reads_other_steps_through_the_registry():
+    nb = json.loads((ROOT / "notebooks" / "04_attract_delight_retain.ipynb").read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "registry.read_results(ctx.reports_root, ctx.client)" in code and "ctx.read_results" not in code

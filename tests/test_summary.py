@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,9 @@ def _reports(tmp_path: Path, steps, run: dict | None = None, client: str = "acme
     results = tmp_path / client / "results"
     results.mkdir(parents=True)
     for step in steps:
-        shutil.copy(FIXTURES / f"{step}.json", results / f"{step}.json")
+        # the fixtures as the current steps write them: with their record's schema version
+        payload = {"schema_version": registry.step(step).results.SCHEMA_VERSION, **_load(f"{step}.json")}
+        (results / f"{step}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     if run is not None:
         (tmp_path / client / "run.json").write_text(json.dumps(run), encoding="utf-8")
     return tmp_path
@@ -195,9 +196,6 @@ def test_run_manifest_shapes(run, expected):
     assert S.run_step_statuses(run) == expected
 
 
-@pytest.mark.xfail(raises=(ValueError, AttributeError), strict=False,
-                   reason="the reading moved to crmplay.chapters.registry.read_results (core.results.read_record), "
-                          "which must give None for an unreadable results file as the summary's reader did")
 def test_unreadable_files_count_as_missing(tmp_path):
     results = tmp_path / "acme" / "results"
     results.mkdir(parents=True)
@@ -313,3 +311,32 @@ def test_stored_notebooks_have_no_outputs_and_the_parameters_cell():
         assert "parameters" in code[0].metadata.get("tags", [])
         tags = [t for c in nb.cells if c.cell_type == "markdown" for t in c.metadata.get("tags", [])]
         assert tags.count("lang-en") == tags.count("lang-fa") > 0
+
+
+def test_results_record_declares_every_key():
+    import dataclasses
+
+    from crmplay.chapters.summary.results import SummaryResults
+
+    keys = ["currency", "nps", "needs_gaps", "loyalty", "dimensions", "top_dimensions", "actions", "missing",
+            "statuses", "portfolio"]
+    fields = dataclasses.fields(SummaryResults)
+    assert [f.name for f in fields] == keys and all(f.metadata.get("doc") and f.metadata.get("unit") for f in fields)
+    record = P.results_record(S.build_summary(_full(), None, currency="IRT", titles=TITLES))
+    assert record.STEP == "summary" and list(record.to_json()) == keys
+    assert SummaryResults.from_json(json.loads(json.dumps(record.to_json()))) == record
+
+
+def test_the_summary_reads_typed_records_like_plain_figures(tmp_path):
+    reports = _reports(tmp_path, S.SUMMARY_STEPS)
+    records, run = _read(reports)
+    from_records = P.results_record(S.build_summary(records, run, currency="IRT", titles=TITLES)).to_json()
+    from_dicts = P.results_record(S.build_summary(_full(), None, currency="IRT", titles=TITLES)).to_json()
+    assert from_records == from_dicts
+
+
+def test_the_notebook_reads_records_titles_and_the_manifest_it_is_given():
+    nb = json.loads((ROOT / "notebooks" / "05_executive_summary.ipynb").read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "registry.read_results(ctx.reports_root, ctx.client)" in code and "registry.steps()" in code
+    assert "read_inputs" not in code

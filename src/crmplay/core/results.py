@@ -112,6 +112,11 @@ class ResultsRecord:
         names = {f.name for f in dataclasses.fields(cls) if f.init}
         return cls(**{k: v for k, v in payload.items() if k in names})
 
+    @property
+    def written_at(self) -> str | None:
+        """When the file this record was read from was written (ISO 8601), else ``None``."""
+        return self.__dict__.get("_written_at")
+
     def get(self, key: str, default: Any = None) -> Any:
         """Mapping-style access to one figure (``None`` values give ``default``)."""
         value = getattr(self, key, None)
@@ -137,14 +142,19 @@ def read_record(reports_root: str | Path, client: str, cls: type[R]) -> R | None
     ------
     ResultsVersionError
         when the file was written with another ``schema_version`` than ``cls`` declares
-        (rerun the step to refresh it).
+        (rerun the step to refresh it). An unreadable file reads as ``None``.
     """
-    payload = read_results(reports_root, client, cls.STEP)
-    if payload is None:
+    try:
+        payload = read_results(reports_root, client, cls.STEP)
+    except (OSError, ValueError):  # unreadable or not JSON: as if the step had written nothing
+        return None
+    if not isinstance(payload, dict):
         return None
     version = payload.get("schema_version", 1)
     if version != cls.SCHEMA_VERSION:
         raise ResultsVersionError(
             f"results/{cls.STEP}.json has schema version {version}, crmplay expects {cls.SCHEMA_VERSION}: "
             f"run the {cls.STEP} step again")
-    return cls.from_json(payload)
+    record = cls.from_json(payload)
+    object.__setattr__(record, "_written_at", payload.get("written_at"))
+    return record

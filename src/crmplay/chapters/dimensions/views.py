@@ -1,27 +1,39 @@
-"""The attract / delight / retain step in words: measures, sources, evidence, tables for the
-report and the practice library as markdown (for the playbook page), in English or Persian.
+"""The attract / delight / retain step as the notebook shows it: the scorecard built from the
+notebook's context, measures, sources and evidence in words, the report tables and the results
+record, in English or Persian.
 
-Everything here formats what :mod:`crmplay.chapters.dimensions.scorecard` computed; texts come from the
-``dimensions`` catalogue. Strings returned are plain text: callers escape them for HTML
+Everything here formats what :mod:`crmplay.chapters.dimensions.scorecard` computed; texts come from
+the ``dimensions`` catalogue. Strings returned are plain text: callers escape them for HTML
 (``ctx.say`` and ``ctx.show_table`` do).
+
+Example
+-------
+>>> format_value(0.25, "share", "en"), format_value(None, "ratio", "en")
+('25%', 'not measured')
 """
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pandas as pd
 
-from crmplay.chapters.dimensions.scorecard import KPIS, PRACTICES, DimensionScore, Importance, Scorecard
-from crmplay.chapters.dimensions.rules import RULE_DIMENSION, RULES, Measure, ScoreRule
-from crmplay.core.frameworks import DIMENSION_GROUPS, DIMENSIONS, get_item
+from crmplay.chapters.dimensions.importance import Importance
+from crmplay.chapters.dimensions.library import band_text
+from crmplay.chapters.dimensions.results import DimensionsResults
+from crmplay.chapters.dimensions.rules import RULE_DIMENSION, RULES, Measure
+from crmplay.chapters.dimensions.scorecard import DimensionScore, Scorecard, build_scorecard
+from crmplay.core.figures import rounded
+from crmplay.core.frameworks import DIMENSION_GROUPS, PRACTICES, get_item
 from crmplay.core.i18n import fmt_number, fmt_percent, fmt_signed, t
 from crmplay.core.labels import attribute_label  # one set of attribute labels: the NPS catalogue
 
-
+if TYPE_CHECKING:
+    from crmplay.core.context import StepContext
 
 
 def format_value(value: Any, unit: str, lang: str) -> str:
-    """A KPI or measure value in its unit, formatted for ``lang`` ("–" when missing)."""
+    """A KPI or measure value in its unit, formatted for ``lang`` ("not measured" when missing)."""
     if value is None:
         return t("dimensions.not_measured", lang)
     if unit == "share":
@@ -86,84 +98,6 @@ def dimension_evidence(d: DimensionScore, lang: str = "en", with_title: bool = T
                  source=describe_source(d, lang), target=fmt_number(d.target, lang, 1),
                  importance=describe_importance(d.importance, lang))
     return f"{d.title(lang)}: {body}" if with_title else body
-
-
-# ------------------------------------------------------------------------------------------
-# The practice library as markdown (the playbook page embeds this text; a test keeps them equal)
-
-def generated_blocks(lang: str = "en") -> dict[str, str]:
-    """The parts of the playbook page written from code: ``rules`` and ``library``."""
-    return {"rules": rules_markdown(lang), "library": library_markdown(lang)}
-
-
-def refresh_page(text: str, lang: str = "en") -> str:
-    """``text`` (a playbook page) with every ``<!-- BEGIN generated: NAME -->`` ...
-    ``<!-- END generated: NAME -->`` block replaced by :func:`generated_blocks`' text.
-
-    Regenerate the guide page after changing practices, KPIs or rules::
-
-        python -c "from pathlib import Path; from crmplay.chapters.dimensions.views import refresh_page; \\
-        p = Path('playbook/04_attract_delight_retain.md'); p.write_text(refresh_page(p.read_text()))"
-    """
-    import re
-
-    for name, block in generated_blocks(lang).items():
-        pattern = re.compile(rf"(<!-- BEGIN generated: {name} -->\n).*?(<!-- END generated: {name} -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + "\n" + block + "\n" + m.group(2), text)
-    return text
-
-
-
-def library_markdown(lang: str = "en") -> str:
-    """The ten dimensions with their practices, KPIs and data sources, grouped, as markdown."""
-    lines: list[str] = []
-    for group in DIMENSION_GROUPS:
-        lines.append(f"### {t(f'dimensions.group.{group}', lang)}")
-        lines.append("")
-        for i, item in enumerate(DIMENSIONS, start=1):
-            if item.group != group:
-                continue
-            lines.append(f"#### {i}. {item.title(lang)} (`{item.id}`)")
-            lines.append("")
-            lines.append(f"*{t('dimensions.library.measured_by', lang)}* {t(f'dimensions.data_sources.{item.id}', lang)}")
-            lines.append("")
-            lines.append(f"*{t('dimensions.library.practices', lang)}*")
-            lines.append("")
-            lines += [f"- {t(f'dimensions.practice.{item.id}.{p}', lang)}" for p in PRACTICES[item.id]]
-            lines.append("")
-            lines.append(f"*{t('dimensions.library.kpis', lang)}*")
-            lines.append("")
-            lines += [f"- **{t(f'dimensions.kpi.{k}.name', lang)}**: {t(f'dimensions.kpi.{k}.how', lang)}"
-                      for k in KPIS[item.id]]
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def rules_markdown(lang: str = "en") -> str:
-    """The data-to-score rules as a markdown table (default cut points)."""
-    head = [t("dimensions.header.rule", lang), t("dimensions.header.dimension", lang)] + [
-        t("dimensions.header.score_n", lang, n=fmt_number(s, lang)) for s in (5, 4, 3, 2, 1)]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for rule in RULES.values():
-        dim = RULE_DIMENSION.get(rule.id)
-        dim_text = get_item("dimensions", dim).title(lang) if dim else t("dimensions.rule.complaint_rate_dims", lang)
-        cells = [t(f"dimensions.rule.{rule.id}", lang), dim_text] + [band_text(rule, s, lang) for s in (5, 4, 3, 2, 1)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def band_text(rule: ScoreRule, score: int, lang: str = "en") -> str:
-    """The value range that earns ``score`` under ``rule``, e.g. ``≤ 2.5`` or ``60%–80%``."""
-    unit = "number" if rule.unit in ("per100", "hours", "ratio") else rule.unit
-    fmt = (lambda v: fmt_percent(v, lang, 0)) if unit == "share" else (lambda v: fmt_number(v, lang, 1 if v % 1 else 0))
-    _, low, high = next(b for b in rule.bands() if b[0] == score)
-    if low is None:
-        return ("< " if rule.higher_is_better else "≤ ") + fmt(high)
-    if high is None:
-        return ("≥ " if rule.higher_is_better else "> ") + fmt(low)
-    return f"{fmt(low)}–{fmt(high)}"
-
-
 
 
 # ------------------------------------------------------------------------------------------
@@ -268,3 +202,63 @@ def kpi_frame(card: Scorecard, lang: str = "en") -> pd.DataFrame:
 KPI_HEADERS = {"dimension": "dimensions.header.dimension", "kpi": "dimensions.header.kpi",
                "how": "dimensions.header.how", "current": "dimensions.header.current",
                "target": "dimensions.header.target"}
+
+
+# ------------------------------------------------------------------------------------------
+# From the notebook's context to the scorecard, and back to the results file
+
+#: The tables the scorecard reads from the client's data.
+TABLES: tuple[str, ...] = ("nps_responses", "complaints", "customers", "transactions", "assessment")
+
+
+def scorecard_for(ctx: StepContext, results: Mapping[str, Any]) -> Scorecard:
+    """The scorecard for a running notebook: the client's tables, the other steps' results
+    records (``results``: ``{step id: record or None}``, as :func:`crmplay.chapters.registry.read_results`
+    gives them) and the options of ``client.toml``. A table that fails validation is left out
+    (the data overview step lists its problems) and recorded in ``table_errors``."""
+    cfg = ctx.config
+    tables: dict[str, pd.DataFrame | None] = {}
+    errors: dict[str, str] = {}
+    for name in TABLES:
+        try:
+            tables[name] = ctx.table(name)
+        except Exception as exc:  # noqa: BLE001 - crmplay.data.DataError or a reader error
+            if type(exc).__name__ not in ("DataError", "ConfigError"):
+                raise
+            tables[name] = None
+            errors[name] = str(exc).splitlines()[0]
+    card = build_scorecard(
+        options=cfg.step_options("dimensions"),
+        rating_min=cfg.survey.rating_min, rating_max=cfg.survey.rating_max,
+        passive_min=cfg.survey.passive_min, min_n=cfg.survey.min_segment_n,
+        sla_hours=getattr(cfg.step_options("needs"), "sla_hours", None),
+        nps_results=results.get("nps"), needs_results=results.get("needs"),
+        loyalty_results=results.get("loyalty"), **tables)
+    if errors:
+        card = dataclasses.replace(card, table_errors=errors)
+    return card
+
+
+def results_record(card: Scorecard) -> DimensionsResults:
+    """The step's results record (``results/dimensions.json``), evidence sentences in English."""
+    return DimensionsResults(
+        target_default=card.target_default,
+        dimensions=[{**d.to_dict(), "evidence": dimension_evidence(d, "en")} for d in card.dimensions],
+        top=[{"id": d.id, "evidence": dimension_evidence(d, "en"), "performance": rounded(d.performance),
+              "target": d.target, "gap": rounded(d.gap), "importance": rounded(d.importance.value, 4),
+              "priority": d.priority} for d in card.top],
+        kpis=[k.to_dict() for k in card.kpis],
+        rules=[{"id": r.id, "unit": r.unit, "cuts": list(r.cuts), "higher_is_better": r.higher_is_better}
+               for r in card.rules.values()],
+        inputs=dict(card.inputs),
+        table_errors=dict(card.table_errors),
+        notes=[{"note": key, **values} for key, values in card.notes],
+    )
+
+
+__all__ = [
+    "format_value", "describe_measure", "describe_importance", "describe_source", "dimension_evidence", "INPUTS",
+    "missing_inputs", "note_texts", "source_counts", "scorecard_frame", "SCORECARD_HEADERS", "top_items",
+    "practices_markdown", "rules_frame", "rules_headers", "kpi_frame", "KPI_HEADERS", "TABLES", "scorecard_for",
+    "results_record",
+]

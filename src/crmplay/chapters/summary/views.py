@@ -1,28 +1,35 @@
-"""The executive summary page in the report's language: one markdown block per section and the
-30/60/90-day plan as a table, all from a :class:`crmplay.chapters.summary.brief.Summary`.
+"""The executive summary page in the report's language: one markdown block per section, the
+30/60/90-day plan as a table and in words, and the step's results record, all from a
+:class:`crmplay.chapters.summary.brief.Summary`.
 
 Text that came from results files (need labels, attribute names, the runner's reasons) is
 escaped here for markdown blocks; :func:`actions_frame` returns raw text because the table
 renderer (``ctx.show_table``) escapes it.
+
+Example
+-------
+>>> step_title("nps", "fa", {"en": {"nps": "Net Promoter Score"}}), step_title("x", "en", {})
+('Net Promoter Score', 'x')
 """
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
-from crmplay.core.labels import attribute_label, theme_label
+from crmplay.chapters.summary.brief import Summary, Titles
+from crmplay.chapters.summary.plan import Action
+from crmplay.chapters.summary.results import SummaryResults
+from crmplay.chapters.summary.statuses import StepStatus
 from crmplay.core.frameworks import get_item
 from crmplay.core.i18n import fmt_money, fmt_number, fmt_percent, fmt_signed, has, t
+from crmplay.core.labels import attribute_label, theme_label
 from crmplay.core.privacy import escape
-from crmplay.chapters.summary.brief import StepStatus, Summary, step_title
 
 SECTIONS = ("nps", "needs", "loyalty", "dimensions", "missing")
 ACTION_HEADERS = {"horizon": "summary.header.horizon", "action": "summary.header.action",
                   "evidence": "summary.header.evidence", "source": "summary.header.source"}
-
-
 
 
 def section_markdown(summary: Summary, section: str, lang: str = "en") -> str:
@@ -33,12 +40,12 @@ def section_markdown(summary: Summary, section: str, lang: str = "en") -> str:
         if not summary.missing:
             return t("summary.page.all_ran", lang)
         lines = [t("summary.page.missing_intro", lang), ""]
-        lines += ["- " + _missing_line(s, lang) for s in summary.missing]
+        lines += ["- " + _missing_line(s, lang, summary.titles) for s in summary.missing]
         return "\n".join(lines)
     step = {"nps": "nps", "needs": "needs", "loyalty": "loyalty", "dimensions": "dimensions"}[section]
     status = summary.statuses.get(step)
     if status is not None and status.status != "ok":
-        return _missing_line(status, lang)
+        return _missing_line(status, lang, summary.titles)
     if section == "nps":
         return _nps_markdown(summary.nps, lang)
     if section == "needs":
@@ -110,10 +117,10 @@ def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
     return "\n\n".join(lines)
 
 
-def _missing_line(s: StepStatus, lang: str) -> str:
+def _missing_line(s: StepStatus, lang: str, titles: Titles) -> str:
     status = s.status if has(f"summary.page.status.{s.status}", lang) else "not_run"
     key = f"summary.page.status.{status}" + ("" if s.reason else "_plain")
-    text = t(key, lang, step=step_title(s.step, lang), reason=escape((s.reason or "").strip().rstrip(".")))
+    text = t(key, lang, step=step_title(s.step, lang, titles), reason=escape((s.reason or "").strip().rstrip(".")))
     if s.stale:
         text += " " + t("summary.page.stale", lang)
     return text
@@ -125,12 +132,106 @@ def actions_frame(summary: Summary, lang: str = "en") -> pd.DataFrame:
     for a in sorted(summary.actions, key=lambda a: a.horizon):
         rows.append({
             "horizon": t("summary.page.days", lang, n=fmt_number(a.horizon, lang)),
-            "action": _unescape(a.text(lang, summary.currency)),
-            "evidence": _unescape(a.evidence(lang, summary.currency)),
-            "source": step_title(a.source_step, lang),
+            "action": _unescape(action_text(a, lang, summary.currency, summary.titles)),
+            "evidence": _unescape(action_evidence(a, lang, summary.currency, summary.titles)),
+            "source": step_title(a.source_step, lang, summary.titles),
         })
     return pd.DataFrame(rows, columns=["horizon", "action", "evidence", "source"])
 
 
 def _unescape(text: str) -> str:
     return html.unescape(text)
+
+
+# ------------------------------------------------------------------------------------------
+# The plan in words
+
+
+def action_text(action: Action, lang: str = "en", currency: str = "", titles: Titles | None = None) -> str:
+    """What to do (``summary.action.<rule>``), in ``lang``."""
+    return t(f"summary.action.{action.rule}", lang, **format_values(action.values, lang, currency, titles))
+
+
+def action_evidence(action: Action, lang: str = "en", currency: str = "", titles: Titles | None = None) -> str:
+    """Why (``summary.why.<rule>``): the figures that triggered the action, in ``lang``."""
+    return t(f"summary.why.{action.rule}", lang, **format_values(action.values, lang, currency, titles))
+
+
+def format_values(values: Mapping[str, tuple[str, Any]], lang: str, currency: str = "",
+                  titles: Titles | None = None) -> dict[str, str]:
+    """Render an action's ``(kind, raw)`` values as text in ``lang``. Text from results files is
+    escaped; a ``step`` value is named by its title in ``titles`` (``{lang: {step id: title}}``)."""
+    out = {}
+    for name, (kind, v) in values.items():
+        if kind == "dimension":
+            out[name] = get_item("dimensions", v).title(lang)
+        elif kind == "practice":
+            out[name] = t(f"dimensions.practice.{v[0]}.{v[1]}", lang)
+        elif kind == "attribute":
+            out[name] = escape(attribute_label(v, lang))
+        elif kind == "need":
+            out[name] = escape((v or {}).get(lang) or (v or {}).get("en") or "")
+        elif kind == "step":
+            out[name] = step_title(v, lang, titles or {})
+        elif kind == "reason":
+            out[name] = escape(str(v).strip().rstrip(".")) if v else t("summary.no_reason", lang)
+        elif kind == "share":
+            out[name] = fmt_percent(v, lang, 0)
+        elif kind == "share1":
+            out[name] = fmt_percent(v, lang, 1)
+        elif kind == "points":
+            out[name] = fmt_signed(v, lang, 0)
+        elif kind == "money":
+            out[name] = fmt_money(v, currency, lang)
+        elif kind == "count":
+            out[name] = fmt_number(v, lang)
+        elif kind == "number1":
+            out[name] = fmt_number(v, lang, 1)
+        elif kind == "number0":
+            out[name] = fmt_number(v, lang, 0)
+        else:
+            out[name] = escape(v if v is not None else "")
+    return out
+
+
+def step_title(step: str, lang: str, titles: Titles) -> str:
+    """A step's title in ``lang`` from ``titles`` (``{lang: {step id: title}}``), else its
+    English title, else its id."""
+    for key in (lang, "en"):
+        title = (titles.get(key) or {}).get(step)
+        if title:
+            return str(title)
+    return step
+
+
+# ------------------------------------------------------------------------------------------
+# The results record
+
+
+def action_dict(action: Action, currency: str = "", titles: Titles | None = None) -> dict[str, Any]:
+    """One action as the results file holds it (texts in English)."""
+    return {"horizon": action.horizon, "action": action_text(action, "en", currency, titles),
+            "evidence": action_evidence(action, "en", currency, titles), "source_step": action.source_step,
+            "rule": action.rule, "values": {k: [kind, v] for k, (kind, v) in action.values.items()}}
+
+
+def results_record(summary: Summary) -> SummaryResults:
+    """The step's results record (``results/summary.json``)."""
+    return SummaryResults(
+        currency=summary.currency,
+        nps=summary.nps,
+        needs_gaps=summary.needs_gaps,
+        loyalty=summary.loyalty,
+        dimensions=summary.dimensions,
+        top_dimensions=[d["id"] for d in summary.dimensions],
+        actions=[action_dict(a, summary.currency, summary.titles) for a in summary.actions],
+        missing=[{"step": s.step, "status": s.status, "reason": s.reason} for s in summary.missing],
+        statuses={k: {"status": s.status, "reason": s.reason, "stale": s.stale} for k, s in summary.statuses.items()},
+        portfolio=summary.portfolio(),
+    )
+
+
+__all__ = [
+    "SECTIONS", "ACTION_HEADERS", "section_markdown", "need_line", "actions_frame", "action_text", "action_evidence",
+    "format_values", "step_title", "action_dict", "results_record",
+]
