@@ -87,10 +87,11 @@ def emergency_run(plan: RunPlan, steps: list[StepRun], exc: BaseException) -> Cl
 
 
 def locked_run(job: tuple, reason: str) -> ClientRun:
-    """A client whose reports folder another run holds: refused, and nothing is written."""
+    """A client refused before anything starts (its reports folder is held by another run, or its
+    name or folder is refused): nothing is read or written."""
     started = now_iso()
     return ClientRun(client=job[0], status="failed", started_at=started, ended_at=started, reason=reason,
-                     parameters=job[7], client_name=job[0], reports_dir=str(Path(job[2]) / job[0]))
+                     parameters=job[7], client_name=job[0], reports_dir="")
 
 
 __all__ = ["finish", "emergency_run", "locked_run"]

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from crmplay.chapters.registry import load_client_config
+from crmplay.core.config import client_folder_name_ok
+from crmplay.core.fileio import OutsideFolderError, inside
 from crmplay.core.steps import Step
 from crmplay.engine.outputs import clear_step_outputs, remove_abandoned_work
 from crmplay.engine.records import PROBLEM_LIMIT, RunPlan, now_iso, one_line
@@ -136,4 +138,24 @@ def run_date(iso: str, lang: str) -> str:
     return fmt_date(_dt.datetime.fromisoformat(iso), lang)
 
 
-__all__ = ["prepare", "failed_plan", "check_data", "sha256_file", "run_date"]
+def client_refusal(client: str, data_root: str | Path, reports_root: str | Path) -> str | None:
+    """Why crmplay refuses to run ``client`` at all (nothing is read or written then), or ``None``.
+
+    A client is a plain folder name (no separators, no ``..``); its reports folder must resolve
+    (after symbolic links) inside the reports root and outside the client's data folder.
+    """
+    if not client_folder_name_ok(client):
+        return (f"{client!r} is not a client folder name: give the name of a folder under the data root "
+                "(no path separators, no '..'), and choose where reports go with --reports-root")
+    try:
+        reports_dir = inside(reports_root, client)
+    except OutsideFolderError as exc:
+        return f"the reports folder of {client!r} is refused: {exc}"
+    data_dir = Path(data_root).resolve() / client
+    if reports_dir == data_dir or data_dir in reports_dir.parents or reports_dir in data_dir.parents:
+        return (f"the reports folder {reports_dir} overlaps the client's data folder {data_dir}: "
+                "crmplay never writes into client data; choose another --reports-root")
+    return None
+
+
+__all__ = ["prepare", "failed_plan", "check_data", "sha256_file", "run_date", "client_refusal"]

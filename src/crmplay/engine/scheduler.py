@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crmplay.engine.finish import emergency_run, finish, locked_run
 from crmplay.engine.lock import ClientLock, ClientLockedError
-from crmplay.engine.prepare import failed_plan, prepare
+from crmplay.engine.prepare import client_refusal, failed_plan, prepare
 from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_line
 from crmplay.engine.step import execute_step, quiet_logs
 
@@ -110,6 +110,12 @@ class Scheduler:
 
         def start(job: tuple) -> None:
             client = job[0]
+            refusal = client_refusal(client, job[1], job[2])
+            if refusal is not None:
+                finished[client] = locked_run(job, refusal)
+                if on_client_done is not None:
+                    on_client_done(finished[client])
+                return
             lock = ClientLock(Path(job[2]) / client)
             try:
                 locks[client] = lock.acquire()
