@@ -1,4 +1,4 @@
-"""crmplay.chapters.nps.analysis, nps_economics, nps_report: segments, trend, touchpoints, economics,
+"""crmplay.chapters.nps.analysis, economic_value, chapter and views.write_followup: segments, trend, touchpoints, economics,
 closed loop and the results file."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from scipy.stats import false_discovery_control
 import crmplay.chapters.nps as nps
 from crmplay.core.config import Economics, Survey
 from crmplay.chapters.nps.analysis import adjust_p_values, segments, touchpoints, trend, with_groups
-from crmplay.chapters.nps.economic_value import (customer_value, detractor_followup, economics, revenue_scenarios,
-                                   write_followup)
+from crmplay.chapters.nps.economic_value import customer_value, detractor_followup, economics, revenue_scenarios
+from crmplay.chapters.nps.views import write_followup
 from crmplay.core.results import clean
 
 
@@ -264,7 +264,7 @@ RESULTS_KEYS = {"n", "nps", "ci_low", "ci_high", "method", "confidence", "shares
 def test_analyse_writes_every_results_key():
     a = nps.analyse(_survey(), survey=Survey(segment_columns=("plan", "region")),
                     options=nps.Options(bootstrap=50, benchmark=0.0))
-    out = json.loads(json.dumps(clean(a.results("consultant/x.csv"))))
+    out = json.loads(json.dumps(a.record("consultant/x.csv").to_json()))
     assert RESULTS_KEYS <= set(out)
     assert set(out["shares"]) == set(out["counts"]) == {"promoters", "passives", "detractors"}
     assert out["drivers"][0]["attribute"] == "rating_billing"
@@ -296,7 +296,7 @@ def test_analyse_one_to_ten_and_bad_scores():
     survey = _survey()
     survey["score"] = survey["score"].clip(lower=1)
     a = nps.analyse(survey, survey=Survey(nps_scale="1-10"), options=nps.Options(bootstrap=0))
-    assert a.overall.scale == "1-10" and not a.results()["comparable_with_benchmarks"]
+    assert a.overall.scale == "1-10" and not a.record().comparable_with_benchmarks
     survey.loc[3, "score"] = 12
     with pytest.raises(ValueError, match="12 at index 3"):
         nps.analyse(survey)

@@ -112,5 +112,5 @@ def test_analyse_writes_the_calendar_of_its_periods():
     frame = pd.DataFrame({"score": [9, 3, 7, 10] * 10,
                           "date": pd.to_datetime(["2025-03-20", "2025-03-21", "2025-04-25", "2025-05-01"] * 10)})
     result = analyse(frame, survey=Survey(), options=Options(calendar="jalali", bootstrap=0))
-    assert result.results()["calendar"] == "jalali"
+    assert result.record().calendar == "jalali"
     assert result.trend["period"].tolist() == ["1403-12", "1404-01", "1404-02"]

@@ -4,7 +4,7 @@
   Values with fewer than ``min_n`` responses (``[survey] min_segment_n``, default 30) are
   marked ``too_few`` and never ranked or tested. Each other value is tested against the rest
   of the respondents (independent samples, z test on the adjusted quantities, as
-  :func:`crmplay.chapters.nps.scores.compare`), and the p-values of all tests are corrected together for
+  :func:`crmplay.chapters.nps.comparisons.compare`), and the p-values of all tests are corrected together for
   multiple comparisons: Holm (1979) step-down (family-wise error) or Benjamini-Hochberg
   (1995) step-up (false discovery rate).
 * **Trend** by month or quarter: NPS with its interval per period; the change from one
@@ -24,7 +24,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from crmplay.chapters.nps.scores import (GROUPS, Comparison, NpsResult, compare, from_counts, intervals, score_codes)
+from crmplay.chapters.nps.comparisons import Comparison, compare
+from crmplay.chapters.nps.scores import GROUPS, NpsResult, from_counts, intervals, score_codes
 
 RELATIONSHIP = "relationship"
 
@@ -47,7 +48,7 @@ def with_groups(responses: pd.DataFrame, scale: str = "0-10", promoter_min: int 
 
 def _codes(responses: pd.DataFrame) -> np.ndarray:
     if "nps_group" not in responses.columns:
-        raise ValueError("the responses need an 'nps_group' column: call crmplay.chapters.nps.scores.with_groups first")
+        raise ValueError("the responses need an 'nps_group' column: call crmplay.chapters.nps.analysis.with_groups first")
     group = responses["nps_group"]
     if isinstance(group.dtype, pd.CategoricalDtype) and list(group.cat.categories) == list(GROUPS):
         return group.cat.codes.to_numpy()
@@ -208,6 +209,33 @@ def _period_starts(years: np.ndarray, months: np.ndarray, calendar: str) -> pd.S
                                      for y, m in zip(years, months)]), dtype="datetime64[ns]")
 
 
+def period_labels(responses: pd.DataFrame, period: str = "month", *, date_column: str = "date",
+                  calendar: str = "gregorian") -> pd.Series:
+    """Each response's trend period, labelled as :func:`trend` labels it (NaN without a date).
+
+    The labels sort in time order ("2025-03" / "2025Q1"; Jalali "1404-01" / "1404Q1"), so they
+    can be handed to :func:`crmplay.chapters.nps.trend.trend_test` as they are.
+    """
+    if period not in ("month", "quarter"):
+        raise ValueError(f"period {period!r}: expected 'month' or 'quarter'")
+    if calendar not in CALENDARS:
+        raise ValueError(f"calendar {calendar!r}: expected 'gregorian' or 'jalali'")
+    out = pd.Series(np.nan, index=responses.index, dtype=object)
+    if date_column not in responses.columns:
+        return out
+    dates = pd.to_datetime(responses[date_column], errors="coerce")
+    valid = dates.notna().to_numpy()
+    if not valid.any():
+        return out
+    year, month = _year_month(dates[valid], calendar)
+    if period == "month":
+        labels = [f"{y:04d}-{m:02d}" for y, m in zip(year, month)]
+    else:
+        labels = [f"{y:04d}Q{(m - 1) // 3 + 1}" for y, m in zip(year, month)]
+    out[valid] = labels
+    return out
+
+
 def trend(responses: pd.DataFrame, period: str = "month", *, confidence: float = 0.95,
           method: str = "adjusted-wald", min_n: int = 30, correction: str = "holm",
           date_column: str = "date", calendar: str = "gregorian") -> pd.DataFrame:
@@ -321,5 +349,5 @@ def touchpoints(responses: pd.DataFrame, *, confidence: float = 0.95, method: st
     return TouchpointResult(table, rel, tra, comparison)
 
 
-__all__ = ["with_groups", "segments", "trend", "touchpoints", "adjust_p_values", "TouchpointResult",
+__all__ = ["with_groups", "segments", "trend", "period_labels", "touchpoints", "adjust_p_values", "TouchpointResult",
            "RELATIONSHIP", "SEGMENT_COLUMNS", "TREND_COLUMNS"]

@@ -1,21 +1,11 @@
-"""The whole NPS step in one call, and its ``results/nps.json``.
+"""The whole NPS step in one call, and its results record.
 
 :func:`analyse` runs every part of the NPS chapter on a client's ``nps_responses`` (and,
 when they exist, ``transactions`` and ``customers``) with the client's settings, and returns
-an :class:`NpsAnalysis`; :meth:`NpsAnalysis.results` gives the figures the executive summary
-and the attract/delight/retain step read. :func:`run` is what the notebook calls: it loads the
-tables, analyses, writes the consultant's follow-up CSV and the results file.
-
-``results/nps.json`` keys (beyond the RESULTS.md minimum, which are all present):
-``margin_of_error`` (points), ``nps_adjusted``, ``benchmark`` ({value, diff, ci_low, ci_high,
-p_value, significant} or null), ``drivers_r2_ci`` [low, high], ``drivers_n``,
-``drivers_dropped`` [{attribute, reason}], ``drivers_reason``, ``period`` ("month"|"quarter"),
-``calendar`` ("gregorian"|"jalali": the calendar of the trend periods, see :func:`trend_calendar`),
-``touchpoints`` [{touchpoint, kind, n, nps, ci_low, ci_high, too_few}], ``touchpoint_comparison``
-({diff, ci_low, ci_high, z, p_value, significant} relationship minus transactional, or null),
-``comments_n``, ``themes_uncoded``, ``followup`` ({count, file}), ``segment_columns_missing``.
-Segment rows also carry ``rank`` and ``diff_vs_rest``; driver rows ``relative_weight`` CIs,
-``direction`` and ``n_rated``; theme rows ``share_comments`` and ``detractor_lift``.
+an :class:`NpsAnalysis`; :meth:`NpsAnalysis.record` gives the typed
+:class:`~crmplay.chapters.nps.results.NpsResults` (``results/nps.json``) that the executive
+summary and the attract/delight/retain step read. Pure: no file is read or written here (the
+notebook's :func:`crmplay.chapters.nps.views.run` loads the tables and writes the files).
 """
 from __future__ import annotations
 
@@ -25,14 +15,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmplay.core.config import ClientConfig, Economics, Survey
-from crmplay.chapters.nps.scores import (DETRACTOR, SCALES, Comparison, NpsResult, Options, classify, compare_to_benchmark, from_counts)
-from crmplay.chapters.nps.analysis import TouchpointResult, segments, touchpoints, trend, with_groups
+from crmplay.chapters.nps.analysis import TouchpointResult, period_labels, segments, touchpoints, trend, with_groups
+from crmplay.chapters.nps.comparisons import Comparison, compare_to_benchmark
+from crmplay.chapters.nps.economic_value import EconomicsResult, detractor_followup, economics
 from crmplay.chapters.nps.key_drivers import DriverError, DriverResult, drivers
-from crmplay.chapters.nps.economic_value import EconomicsResult, detractor_followup, economics, write_followup
+from crmplay.chapters.nps.options import Options
+from crmplay.chapters.nps.results import NpsResults
+from crmplay.chapters.nps.scores import DETRACTOR, SCALES, NpsResult, classify, from_counts
+from crmplay.chapters.nps.significance import overall_trend, segment_omnibus, segment_pairs
+from crmplay.chapters.nps.trend import TrendTest, real_change_points
 from crmplay.chapters.nps.verbatims import ThemeResult, example_quotes, themes
-
-FOLLOWUP_FILE = "nps_detractor_followup.csv"
+from crmplay.chapters.nps.waves import WaveResult, compare_waves
+from crmplay.core.config import ClientConfig, Economics, Survey
 
 
 @dataclass
@@ -55,13 +49,21 @@ class NpsAnalysis:
     options: Options
     survey: Survey
     calendar: str = "gregorian"  # calendar of the trend periods (see trend_calendar)
+    real_change_points: float = float("nan")  # half-width of the difference interval of two such surveys
+    trend_test: TrendTest | None = None  # the linear trend across all periods
+    trend_detectable_slope: float | None = None  # points per period seen with 80% power
+    segment_tests: pd.DataFrame = field(default_factory=pd.DataFrame)  # omnibus chi-square per column
+    pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)  # pairs of values, on request
+    pairwise_columns_missing: tuple[str, ...] = ()
+    waves: WaveResult | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    followup_file: str | None = None  # where run() wrote the follow-up CSV, relative to the client's reports
+    followup_file: str | None = None  # where views.run wrote the follow-up CSV, relative to the client's reports
 
-    def results(self, followup_file: str | None = None) -> dict[str, Any]:
-        """The ``results/nps.json`` figures (RESULTS.md keys plus the extras documented above)."""
+    def record(self, followup_file: str | None = None) -> NpsResults:
+        """The typed results record (``results/nps.json``; every field documented in
+        :class:`~crmplay.chapters.nps.results.NpsResults`)."""
         o = self.overall
-        out: dict[str, Any] = {
+        return NpsResults(**{
             "n": o.n, "nps": o.nps, "ci_low": o.ci_low, "ci_high": o.ci_high, "method": o.method,
             "confidence": o.confidence, "margin_of_error": o.margin_of_error, "nps_adjusted": o.nps_adjusted,
             "shares": o.shares(), "counts": o.counts(), "scale": o.scale,
@@ -87,8 +89,14 @@ class NpsAnalysis:
             "economics": self.economics.to_dict(),
             "what_moved": what_moved(self.drivers, self.themes),
             "followup": {"count": int(len(self.followup)), "file": followup_file},
-        }
-        return out
+            "real_change_points": self.real_change_points,
+            "trend_test": None if self.trend_test is None else self.trend_test.to_dict(),
+            "trend_detectable_slope": self.trend_detectable_slope,
+            "segment_tests": _records(self.segment_tests),
+            "pairwise": _records(self.pairwise),
+            "pairwise_columns_missing": list(self.pairwise_columns_missing),
+            "waves": None if self.waves is None else self.waves.to_dict(),
+        })
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -170,13 +178,27 @@ def analyse(responses: pd.DataFrame, config: ClientConfig | None = None, *,
     distribution = _distribution(grouped, survey.nps_scale, survey.promoter_min, survey.passive_min)
     tick("score")
 
-    grouped, seg_cols, seg_missing = _attach_segments(grouped, tuple(survey.segment_columns), customers)
+    wanted = tuple(dict.fromkeys((*survey.segment_columns, *options.pairwise)))
+    grouped, present, _ = _attach_segments(grouped, wanted, customers)
+    seg_cols = tuple(c for c in survey.segment_columns if c in present)
+    seg_missing = tuple(c for c in survey.segment_columns if c not in present)
     seg = segments(grouped, seg_cols, confidence=conf, method=method, min_n=survey.min_segment_n,
                    correction=options.correction)
+    omnibus = segment_omnibus(grouped, seg_cols, min_n=survey.min_segment_n, confidence=conf, seed=options.seed)
+    pairs = segment_pairs(grouped, [c for c in options.pairwise if c in present], min_n=survey.min_segment_n,
+                          confidence=conf, correction=options.correction)
     tick("segments")
     calendar = trend_calendar(options, config)
     per = trend(grouped, options.period, confidence=conf, method=method, min_n=survey.min_segment_n,
                 correction=options.correction, calendar=calendar)
+    slope, detectable = overall_trend(grouped["score"], period_labels(grouped, options.period, calendar=calendar),
+                                      scale_max=SCALES[survey.nps_scale][1], promoter_min=survey.promoter_min,
+                                      passive_min=survey.passive_min, confidence=conf,
+                                      min_n=survey.min_segment_n)
+    waves = None
+    if options.wave_column and options.wave_column in grouped.columns:
+        waves = compare_waves(grouped, options.wave_column, segment_columns=seg_cols, confidence=conf,
+                              method=method, min_n=survey.min_segment_n, correction=options.correction)
     tick("trend")
     touch = touchpoints(grouped, confidence=conf, method=method, min_n=survey.min_segment_n)
     tick("touchpoints")
@@ -205,7 +227,11 @@ def analyse(responses: pd.DataFrame, config: ClientConfig | None = None, *,
     return NpsAnalysis(overall=overall, distribution=distribution, segments=seg, segment_columns=seg_cols,
                        segment_columns_missing=seg_missing, trend=per, touchpoints=touch, drivers=drv,
                        themes=thm, quotes=quotes, economics=eco, followup=follow, benchmark=bench,
-                       options=options, survey=survey, calendar=calendar, timings=timings)
+                       options=options, survey=survey, calendar=calendar, timings=timings,
+                       real_change_points=real_change_points(counts[::-1], conf), trend_test=slope,
+                       trend_detectable_slope=detectable, segment_tests=omnibus, pairwise=pairs,
+                       pairwise_columns_missing=tuple(c for c in options.pairwise if c not in present),
+                       waves=waves)
 
 
 def trend_calendar(options: Options, config: ClientConfig | None = None) -> str:
@@ -259,30 +285,15 @@ def what_moved(driver_result: DriverResult, theme_result: ThemeResult, top: int 
     return out
 
 
-def run(ctx: Any) -> NpsAnalysis | None:
-    """The notebook's one call: load, analyse, write the follow-up CSV and ``results/nps.json``.
-
-    Returns ``None`` (after saying so in the report) when the client has no NPS survey.
-    """
-    responses = ctx.table("nps_responses")
-    if responses is None or len(responses) == 0:
-        ctx.say("core.no_data", table=ctx.tr("nps.table_name"))
-        return None
-    optional = {}
-    for name in ("transactions", "customers"):
-        try:
-            optional[name] = ctx.table(name)
-        except ValueError as exc:  # crmplay.data.DataError: a broken optional table
-            ctx.say("nps.optional_table_unusable", table=name, reason=str(exc).splitlines()[0])
-            optional[name] = None
-    analysis = analyse(responses, ctx.config, transactions=optional["transactions"],
-                       customers=optional["customers"])
-    path = ctx.consultant_path(FOLLOWUP_FILE)
-    write_followup(analysis.followup, path)
-    relative = f"consultant/{FOLLOWUP_FILE}"
-    ctx.write_results(analysis.results(followup_file=relative))
-    analysis.followup_file = relative
-    return analysis
+def fix_first(a: NpsAnalysis) -> list[str]:
+    """Attributes more important and rated lower than average (the importance-performance
+    chart's top-left quadrant), most important first."""
+    t = a.drivers.table
+    if not a.drivers.ok:
+        return []
+    mask = (t["importance_share"] >= t["importance_share"].mean()) & (
+        t["performance_scaled"] < t["performance_scaled"].mean())
+    return t.loc[mask, "attribute"].tolist()
 
 
-__all__ = ["NpsAnalysis", "analyse", "what_moved", "run", "FOLLOWUP_FILE"]
+__all__ = ["NpsAnalysis", "analyse", "what_moved", "trend_calendar", "fix_first"]

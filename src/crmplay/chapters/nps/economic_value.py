@@ -7,7 +7,7 @@ rate of promoters, passives and detractors are *measured* from the client's own 
 their latest answer; revenue is annualised over the span of the transactions file. When the
 link is missing or too thin (fewer than ``min_n`` linked customers in a group), the client's
 assumptions are used instead, defaulting to the telecom figures quoted in the domain notes
-(seed 004: a promoter's lifetime revenue is ~1.8x a passive's and ~2.5x a detractor's; 6
+(source: nps_telecom; a promoter's lifetime revenue is ~1.8x a passive's and ~2.5x a detractor's; 6
 referrals per promoter in mobile, 4.6 in internet service), labelled ``"quoted figures"``:
 figures to discuss, not facts about this client.
 
@@ -18,20 +18,18 @@ to promoter changes the revenue mix by
 survey mix is assumed to represent the customer base.
 
 **Closed loop.** :func:`detractor_followup` lists every detractor (who, score, comment, value)
-ordered by value for the consultant; :func:`write_followup` writes it as a consultant-only CSV
-(atomic write, Excel-friendly UTF-8 with BOM, spreadsheet-formula injection neutralised). The
-stakeholder report states only how many detractors are on it and where the consultant finds it.
+ordered by value for the consultant; :func:`crmplay.chapters.nps.views.write_followup` writes it
+as a consultant-only CSV. The stakeholder report states only how many detractors are on it and
+where the consultant finds it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
-from crmplay.core.fileio import write_text
 from crmplay.chapters.nps.scores import DETRACTOR, GROUPS, PASSIVE, PROMOTER, NpsResult
 
 CLIENT_DATA = "client data"
@@ -187,7 +185,7 @@ def economics(responses: pd.DataFrame, overall: NpsResult, *, promoter_vs_passiv
     """Measured (client data) or quoted value of each NPS group, and revenue scenarios.
 
     ``responses`` carry ``nps_group``; the quoted figures are the client's economics settings
-    (``[economics]`` in client.toml, defaulting to the seed-004 telecom figures).
+    (``[economics]`` in client.toml, defaulting to the telecom figures; source: nps_telecom).
     """
     by_group = None
     fallback = None
@@ -279,27 +277,5 @@ def detractor_followup(responses: pd.DataFrame, transactions: pd.DataFrame | Non
     return det[FOLLOWUP_COLUMNS + extra].reset_index(drop=True)
 
 
-def _neutralise_formula(value: Any) -> Any:
-    # A cell starting with = + - @ (or tab/CR) is run as a formula by spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_followup(followup: pd.DataFrame, path: str | Path) -> Path:
-    """Write the follow-up list as a consultant-only CSV, atomically (UTF-8 with BOM)."""
-    out = followup.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_neutralise_formula).astype(object)
-    if "date" in out.columns:
-        out["date"] = pd.to_datetime(out["date"], errors="coerce").dt.strftime("%Y-%m-%d")
-    if "score" in out.columns:
-        out["score"] = pd.to_numeric(out["score"], errors="coerce").round().astype("Int64")
-    if "annual_value" in out.columns:
-        out["annual_value"] = out["annual_value"].round(0)
-    return write_text(path, out.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
-
-
 __all__ = ["EconomicsResult", "economics", "customer_value", "group_value", "revenue_scenarios",
-           "detractor_followup", "write_followup", "CLIENT_DATA", "QUOTED", "FOLLOWUP_COLUMNS"]
+           "detractor_followup", "CLIENT_DATA", "QUOTED", "FOLLOWUP_COLUMNS"]

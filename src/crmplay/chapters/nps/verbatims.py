@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 
 from crmplay.chapters.nps.scores import DETRACTOR, GROUPS, PASSIVE, PROMOTER
 
-#: Built-in themes for telecom and service clients (seed 004: billing, call centre and
+#: Built-in themes for telecom and service clients (source: nps_telecom; billing, call centre and
 #: transfers, coverage, price, alerts, one number for every problem ...). Ids are English
 #: snake_case; labels come from the ``nps.theme.<id>`` catalogue entries.
 DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
