@@ -26,8 +26,11 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
+
 from crmplay.core.errors import CrmplayError
+from crmplay.core.fileio import OutsideFolderError, inside
 
 LANGUAGES = ("en", "fa")
 CANONICAL_TABLES = (
@@ -41,6 +44,9 @@ CANONICAL_TABLES = (
     "assessment",
 )
 
+
+#: Largest logo accepted (bytes): it is embedded in every page of the report.
+LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 #: Quoted figures from the domain notes, used when a client gives none (seed 004, telecom).
 REFERRALS_PER_PROMOTER_BY_INDUSTRY = {"mobile": 6.0, "telecom": 6.0, "internet": 4.6}
@@ -70,10 +76,34 @@ class ClientInfo:
     currency: str = "USD"
 
 
+#: Longest ``[branding]`` texts, in characters: (firm and author, cover note).
+BRANDING_TEXT_LIMITS = {"firm": 100, "author": 100, "cover_note": 500}
+
+
 @dataclass(frozen=True)
 class Branding:
+    """How the report looks and whom it is from: the accent colour, the client's logo, and for
+    the cover page of the PDF (and the report's header) the consulting firm, the author and a
+    short note. Texts are plain text (shown escaped), one line each except ``cover_note``."""
+
     colour: str = "#1f4e79"
     logo: str | None = None  # path relative to the client folder (PNG, JPEG or SVG)
+    firm: str = ""  # the consulting firm, e.g. "Northwind Advisory"
+    author: str = ""  # the consultant who signs the report
+    cover_note: str = ""  # a line or two on the cover, e.g. "Confidential: prepared for the board"
+
+    def __post_init__(self) -> None:
+        wrong = []
+        for name, limit in BRANDING_TEXT_LIMITS.items():
+            text = getattr(self, name)
+            if len(text) > limit:
+                wrong.append(f"branding.{name} is {len(text)} characters long; at most {limit}")
+            allowed = "\n" if name == "cover_note" else ""
+            if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
+                wrong.append(f"branding.{name} holds a line break or control character"
+                             + ("" if allowed else "; keep it on one line"))
+        if wrong:
+            raise ValueError("; ".join(wrong))
 
 
 @dataclass(frozen=True)
@@ -146,8 +176,15 @@ class ClientConfig:
         return self.root / self.tables[table].file
 
     def has_table(self, table: str) -> bool:
-        """True when the table is configured and its file exists."""
-        return table in self.tables and self.table_path(table).is_file()
+        """True when the table is configured and its file exists inside the client folder (a
+        file that leads outside, e.g. through a symbolic link, is never treated as supplied:
+        :func:`crmplay.data.check_client` reports it)."""
+        if table not in self.tables:
+            return False
+        try:
+            return inside(self.root, self.tables[table].file).is_file()
+        except OutsideFolderError:
+            return False
 
     def step_options(self, step: str) -> Any:
         """The step's validated ``Options`` (its defaults when client.toml has no ``[steps.<step>]``).
@@ -203,6 +240,11 @@ def load_config(client_dir: str | Path, step_options: Mapping[str, type] | None 
     """
     root = Path(client_dir).resolve()
     path = root / "client.toml"
+    try:
+        inside(root, "client.toml")
+    except OutsideFolderError:
+        raise ConfigError(path, [("", "client.toml leads outside the client folder (symbolic link); "
+                                      "copy the file into the folder")]) from None
     if not path.is_file():
         raise ConfigError(path, [("", "client.toml not found; `crmplay new <client>` scaffolds one")])
     try:
@@ -268,8 +310,10 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
     if branding is not None:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", branding.colour):
             problems.append(("branding.colour", f"{branding.colour!r} is not a colour like '#1f4e79'"))
-        if branding.logo is not None and not (root / branding.logo).is_file():
-            problems.append(("branding.logo", f"file {branding.logo!r} not found in {root}"))
+        if branding.logo is not None:
+            why = logo_problem(root, branding.logo)
+            if why:
+                problems.append(("branding.logo", why))
     econ: Economics | None = built["economics"]
     if econ is not None:
         for fname in ("retention_cost_ratio", "gross_margin", "discount_rate"):
@@ -292,6 +336,9 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
         if survey.min_segment_n < 1:
             problems.append(("survey.min_segment_n", "must be at least 1"))
     for tname, spec in tables.items():
+        why = relative_path_problem(spec.file)
+        if why:
+            problems.append((f"tables.{tname}.file", why))
         if spec.dates not in ("iso", "jalali", "dayfirst", "monthfirst"):
             problems.append((f"tables.{tname}.dates", f"{spec.dates!r}: expected iso, jalali, dayfirst or monthfirst"))
         if spec.header_row < 1:
@@ -306,6 +353,61 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
     object.__setattr__(cfg, "_given", frozenset(given) if isinstance(given, dict) else frozenset())
     object.__setattr__(cfg, "_options", option_classes)
     return cfg
+
+
+def client_folder_name_ok(name: str) -> bool:
+    """True when ``name`` is a plain folder name for a client (the engine and the CLI check it
+    before joining it to a data or reports root): not empty, no path separator, no ``..``, not
+    hidden, no drive, no control characters, no spaces at the ends.
+
+    >>> [client_folder_name_ok(n) for n in ("demo", "acme_2025", "پارسیان", "", "..", "../x", ".git", "C:")]
+    [True, True, True, False, False, False, False, False]
+    """
+    if not isinstance(name, str) or not name or name != name.strip() or name.startswith("."):
+        return False
+    return not any(c in "/\\:" or ord(c) < 32 or ord(c) == 127 for c in name)
+
+
+def relative_path_problem(value: str) -> str | None:
+    """Why ``value`` (a ``file`` or ``logo`` of client.toml) is not a relative path inside the
+    client folder, or ``None``. Text only: :func:`crmplay.core.fileio.inside` follows symlinks.
+
+    >>> relative_path_problem("data/customers.csv") is None, relative_path_problem("../../etc/passwd")
+    (True, 'climbs out of the client folder (..): name a file inside the client folder')
+    """
+    posix, windows = PurePosixPath(value), PureWindowsPath(value)
+    if not value.strip() or any(ord(c) < 32 for c in value):
+        return "empty or with control characters: name a file inside the client folder"
+    if posix.is_absolute() or windows.is_absolute() or windows.drive or value.startswith(("/", "\\")):
+        return "an absolute path: name a file inside the client folder, relative to it"
+    if ".." in posix.parts or ".." in windows.parts:
+        return "climbs out of the client folder (..): name a file inside the client folder"
+    return None
+
+
+def logo_problem(root: Path, logo: str) -> str | None:
+    """Why ``[branding] logo`` cannot be used, or ``None``: it must be a relative path inside the
+    client folder (after symlinks; nothing outside is opened), a file of at most
+    :data:`LOGO_MAX_BYTES`, and a PNG, JPEG or SVG image by its first bytes."""
+    why = relative_path_problem(logo)
+    if why:
+        return why
+    try:
+        real = inside(root, logo)
+    except OutsideFolderError:
+        return f"{logo!r} leads outside the client folder (symbolic link): copy the image into the folder"
+    if not real.is_file():
+        return f"file {logo!r} not found in the client folder"
+    if real.stat().st_size > LOGO_MAX_BYTES:
+        return (f"{logo!r} is {real.stat().st_size / 1048576:.1f} MB; a logo must be at most "
+                f"{LOGO_MAX_BYTES // 1048576} MB (it is embedded in every page)")
+    with open(real, "rb") as fh:
+        head = fh.read(2048)
+    svg = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not (head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"))
+            or (svg.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in svg)):
+        return f"{logo!r} is not a PNG, JPEG or SVG image (by its content)"
+    return None
 
 
 def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, str]]) -> Any:

@@ -2,6 +2,9 @@
 
 A reader (a stakeholder's browser, the batch roll-up, a second run) therefore sees either the
 previous complete file or the new complete file, never half of one.
+
+:func:`inside` is the one gate for paths: a file crmplay reads from a client folder (or writes
+under a reports root) must resolve, after symbolic links, inside that folder.
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+
+from crmplay.core.errors import CrmplayError
 
 
 @contextmanager
@@ -64,3 +69,55 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"cannot write {type(value).__name__} to JSON: {value!r}")
+
+
+class OutsideFolderError(CrmplayError, ValueError):
+    """A path that leaves the folder it must stay in (absolute, ``..``, or a symlink out).
+
+    ``root`` is the folder, ``path`` the path as given (never its target: a message must not
+    tell where a planted link points).
+    """
+
+    def __init__(self, root: str | os.PathLike[str], path: str | os.PathLike[str], why: str):
+        self.root = Path(root)
+        self.path = Path(path)
+        self.why = why
+        super().__init__(f"{Path(path).as_posix()}: {why}")
+
+
+def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """The real path of ``path`` (relative to ``root``, or absolute) when it stays inside ``root``.
+
+    The one gate for every file crmplay reads from a client folder (and writes under a reports
+    root): symlinks are resolved on both sides before the comparison, so a link that points
+    outside is refused however it is spelled. Nothing is opened; ``path`` need not exist.
+
+    Raises
+    ------
+    OutsideFolderError
+        when ``path`` resolves outside ``root`` (why: ``"absolute path"``,
+        ``"climbs out of the folder"`` or ``"leads outside the folder (symbolic link)"``).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> inside(root, "data/x.csv") == root.resolve() / "data" / "x.csv"
+    True
+    >>> inside(root, "../x.csv")
+    Traceback (most recent call last):
+    ...
+    crmplay.core.fileio.OutsideFolderError: ../x.csv: climbs out of the folder
+    """
+    root_real = Path(root).resolve()
+    given = Path(path)
+    candidate = given if given.is_absolute() else Path(root) / given
+    try:
+        real = candidate.resolve(strict=False)
+    except (OSError, RuntimeError):  # a symlink loop
+        raise OutsideFolderError(root, path, "cannot be resolved (symbolic link loop)") from None
+    if real == root_real or root_real in real.parents:
+        return real
+    if given.is_absolute():
+        raise OutsideFolderError(root, path, "absolute path")
+    if ".." in given.parts:
+        raise OutsideFolderError(root, path, "climbs out of the folder")
+    raise OutsideFolderError(root, path, "leads outside the folder (symbolic link)")

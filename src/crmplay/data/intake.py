@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmplay.core.fileio import OutsideFolderError, inside
+from crmplay.data.plausibility import DEFAULT_LIMITS, Limits
 from crmplay.data.problems import DataError, Problem, SplitsProblems, expected
 from crmplay.data.readers import ENCODING_LABELS, ReadError, file_sha256, read_text_table
 from crmplay.data.schemas import CUSTOMER_REFERENCES, TABLE_SCHEMAS
@@ -59,7 +61,7 @@ class TableIntake:
         return {
             "table": self.name,
             "file": self.file,
-            "exists": self.path.is_file(),
+            "exists": self.size is not None,
             "format": self.file_format,
             "sheet": self.sheet,
             "sha256": self.sha256,
@@ -98,8 +100,24 @@ def _relative(config: Any, name: str) -> str:
     return PurePosixPath(Path(config.tables[name].file).as_posix()).as_posix()
 
 
-def read_table(config: Any, name: str) -> TableIntake:
+def _file_problem(rel: str, name: str, kind: str, what: Any) -> Problem:
+    return Problem(file=rel, row=None, column="", canonical="", value="", severity="error", kind=kind, table=name,
+                   expected=what)
+
+
+def _unread(name: str, rel: str, path: Path, header_row: int, problem: Problem, *, exists: bool) -> TableIntake:
+    return TableIntake(name=name, file=rel, path=path, frame=None, rows=np.empty(0, dtype=np.int64), columns={},
+                       problems=[problem], header_row=header_row, sha256=file_sha256(path) if exists else None,
+                       size=path.stat().st_size if exists else None)
+
+
+def read_table(config: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> TableIntake:
     """Read and check one configured table; problems are returned, never raised.
+
+    The file must resolve, after symbolic links, inside the client folder
+    (:func:`crmplay.core.fileio.inside`): one that leads outside is refused unopened. A table
+    with a header and no data rows is read, with a warning. ``limits`` are the plausibility
+    bounds of numbers and dates (:class:`crmplay.data.plausibility.Limits`).
 
     Raises ``KeyError`` when client.toml configures no such table.
     """
@@ -108,26 +126,32 @@ def read_table(config: Any, name: str) -> TableIntake:
     spec = config.tables[name]
     schema = TABLE_SCHEMAS[name]
     rel = _relative(config, name)
-    path = config.table_path(name)
+    try:
+        path = inside(config.root, spec.file)
+    except OutsideFolderError:
+        problem = _file_problem(rel, name, "outside_client_folder", expected("file_inside", file=rel))
+        return _unread(name, rel, config.table_path(name), spec.header_row, problem, exists=False)
+    if path.exists() and not path.is_file():
+        problem = _file_problem(rel, name, "missing_file", expected("file_not_folder", file=rel))
+        return _unread(name, rel, path, spec.header_row, problem, exists=False)
     try:
         raw = read_text_table(path, rel, name, header_row=spec.header_row, sheet=spec.sheet, encoding=spec.encoding)
     except Exception as exc:  # ReadError, or anything a damaged file makes a library raise
-        problem = exc.problem if isinstance(exc, ReadError) else Problem(
-            file=rel, row=None, column="", canonical="", value="", severity="error", kind="unreadable_file",
-            table=name, expected=expected("readable_file", ext=path.suffix.lstrip('.') or 'data',
-                                            error=f"{type(exc).__name__}: {exc}"))
-        return TableIntake(name=name, file=rel, path=path, frame=None, rows=np.empty(0, dtype=np.int64), columns={},
-                           problems=[problem], header_row=spec.header_row,
-                           sha256=file_sha256(path) if path.is_file() else None,
-                           size=path.stat().st_size if path.is_file() else None)
-    frame, columns, problems = build_table(raw, schema, spec, config, file=rel)
+        problem = exc.problem if isinstance(exc, ReadError) else _file_problem(
+            rel, name, "unreadable_file", expected("readable_file", ext=path.suffix.lstrip('.') or 'data',
+                                                   error=f"{type(exc).__name__}: {exc}"))
+        return _unread(name, rel, path, spec.header_row, problem, exists=path.is_file())
+    frame, columns, problems = build_table(raw, schema, spec, config, file=rel, limits=limits)
+    if not len(frame):
+        problems.append(Problem(file=rel, row=None, column="", canonical="", value="", severity="warning",
+                                kind="no_data_rows", table=name, expected=expected("data_rows", row=raw.header_row)))
     return TableIntake(name=name, file=rel, path=path, frame=frame, rows=raw.rows, columns=columns,
                        problems=raw.problems + problems, file_format=raw.file_format, encoding=raw.encoding,
                        delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row, sha256=raw.sha256,
                        size=raw.size)
 
 
-def inspect_client(config: Any, tables: list[str] | None = None) -> ClientIntake:
+def inspect_client(config: Any, tables: list[str] | None = None, limits: Limits = DEFAULT_LIMITS) -> ClientIntake:
     """Read and check every configured table (or those named), then the cross-table checks.
 
     Never raises for bad data. The customers table is always read when configured, because
@@ -137,7 +161,7 @@ def inspect_client(config: Any, tables: list[str] | None = None) -> ClientIntake
     if tables is not None and "customers" in config.tables and "customers" not in names \
             and any(n in CUSTOMER_REFERENCES for n in names):
         names.insert(0, "customers")
-    read = {n: read_table(config, n) for n in names}
+    read = {n: read_table(config, n, limits) for n in names}
     frames = {n: t.frame for n, t in read.items() if t.frame is not None}
     cross = check_references(frames, {n: t.rows for n, t in read.items()}, {n: t.file for n, t in read.items()},
                              {n: {v: k for k, v in t.columns.items()} for n, t in read.items()})
@@ -167,7 +191,7 @@ def check_segment_columns(config: Any, tables: dict[str, TableIntake]) -> list[P
             for column in survey.segment_columns if column not in found]
 
 
-def load_table(config: Any, name: str) -> pd.DataFrame:
+def load_table(config: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
     """The validated canonical table ``name``.
 
     Column dtypes: ids, categories, enum values, text and extra columns as pandas ``string``
@@ -182,29 +206,29 @@ def load_table(config: Any, name: str) -> pd.DataFrame:
     KeyError
         when client.toml configures no such table.
     """
-    table = read_table(config, name)
+    table = read_table(config, name, limits)
     if not table.ok:
         raise DataError(table.problems)
     return table.frame  # type: ignore[return-value]
 
 
-def load_client(config: Any) -> dict[str, pd.DataFrame]:
+def load_client(config: Any, limits: Limits = DEFAULT_LIMITS) -> dict[str, pd.DataFrame]:
     """Every configured table, validated, with the cross-table checks.
 
     Raises one :class:`DataError` listing every problem of every table when any is an error.
     """
-    intake = inspect_client(config)
+    intake = inspect_client(config, limits=limits)
     if intake.errors:
         raise DataError(intake.problems)
     return {n: t.frame for n, t in intake.tables.items()}  # type: ignore[misc]
 
 
-def check_client(config: Any) -> list[Problem]:
+def check_client(config: Any, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
     """Every problem in the client's data (errors and warnings), in reading order; never
     raises for data problems (``crmplay check`` prints these and exits 2 on any error)."""
     from crmplay.data.problems import sort_problems
 
-    return sort_problems(inspect_client(config).problems)
+    return sort_problems(inspect_client(config, limits=limits).problems)
 
 
 def source_info(config: Any) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ client's own column header and the canonical name, the bad value and what was ex
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
@@ -35,6 +36,13 @@ PROBLEM_KINDS: dict[str, str] = {
     "churn_date_active": "churn date on an active customer",
     "calendar_mismatch": "Gregorian date in a Jalali column",
     "segment_column_not_found": "segment column not found",
+    "outside_client_folder": "file outside the client folder",
+    "mixed_encoding": "file mixes text encodings",
+    "unclosed_quote": "quote not closed",
+    "merged_cells": "merged cells",
+    "no_data_rows": "no data rows",
+    "implausible_value": "implausible value",
+    "mojibake": "garbled text (wrong encoding)",
 }
 
 #: Catalogue namespace and section of the "expected" texts (``data_overview.expected.<key>``).
@@ -110,6 +118,39 @@ def expected_text(value: str, lang: str) -> str:
         return str(value)
     return template.format(**{k: _format_value(v, lang) for k, v in value.values.items()})
 
+#: Characters shown escaped in problems (``\\x1b``): C0/C1 controls, DEL, and the bidi
+#: embeddings, overrides and isolates that could reorder a terminal line or a report cell.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` on one line with control and bidi-override characters written as escapes.
+
+    Problems quote client data (values, headers, error details) into terminals, CSV files and
+    reports; a value can carry an ANSI escape, a NUL, a line break or a right-to-left override.
+
+    >>> printable("a\x1b[31mb\nc\u202ed")
+    'a\\x1b[31mb\\nc\\u202ed'
+    """
+    if text.isprintable():
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        c = m.group(0)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (
+            f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _UNPRINTABLE.sub(sub, text)
+
+
+def _printable_expected(value: str) -> str:
+    if isinstance(value, Expected):
+        values = {k: printable(v) if isinstance(v, str) and not isinstance(v, Numeral) else v
+                  for k, v in value.values.items()}
+        return Expected(printable(str(value)), value.key, values)
+    return printable(str(value))
+
+
 #: How many problems a :class:`DataError` message lists before it summarises the rest.
 MESSAGE_LIMIT = 200
 
@@ -141,6 +182,15 @@ class Problem:
     severity: str = "error"
     kind: str = ""
     table: str = ""
+
+    def __post_init__(self) -> None:
+        # Client text comes back as plain, one-line text (see :func:`printable`).
+        for name in ("file", "column", "value"):
+            text = getattr(self, name)
+            if isinstance(text, str) and not text.isprintable():
+                object.__setattr__(self, name, printable(text))
+        if isinstance(self.expected, str) and not str(self.expected).isprintable():
+            object.__setattr__(self, "expected", _printable_expected(self.expected))
 
     def __str__(self) -> str:
         where = self.file + (f", row {self.row}" if self.row is not None else "")

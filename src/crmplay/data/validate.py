@@ -17,8 +17,9 @@ import pandas as pd
 import crmplay.core.frameworks as frameworks
 from crmplay.data.normalise import (Parsed, clean_header, clean_keys, clean_texts, header_key, parse_dates, parse_enum,
                         parse_flags, parse_numbers, snake_header)
+from crmplay.data.plausibility import DEFAULT_LIMITS, Limits, implausible_numbers, looks_mojibake, mojibake_mask
 from crmplay.data.problems import Problem, expected
-from crmplay.data.readers import RawTable
+from crmplay.data.raw import RawTable
 from crmplay.data.schemas import CUSTOMER_REFERENCES, ColumnSpec, TableSchema, describe_expected
 
 #: Longest value text kept in a problem (a pasted paragraph is cut, with an ellipsis).
@@ -132,7 +133,7 @@ def _is_jalali(spec_cfg: Any, name: str, header: str) -> bool:
 
 
 def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, spec_cfg: Any,
-             file_format: str) -> pd.Series:
+             file_format: str, limits: Limits = DEFAULT_LIMITS) -> pd.Series:
     """One column converted to its canonical dtype; its problems go to ``emit``."""
     spec = match.spec
     if spec is None:
@@ -161,6 +162,11 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
         if parsed.warn is not None:
             emit.add(parsed.warn, raw, match, expected("jalali_not_gregorian"),
                      "calendar_mismatch", severity="warning")
+        years = parsed.values.dt.year.to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            odd = (years < limits.date_min_year) | (years > limits.date_max_year)
+        emit.add(odd, raw, match, expected("plausible_date", low=limits.date_min_year, high=limits.date_max_year),
+                 "implausible_value", severity="warning")
     else:  # number, score
         parsed = parse_numbers(raw, money=spec.money, currency=config.client.currency,
                                decimal=getattr(spec_cfg, "decimal", "."), table=emit.table)
@@ -179,6 +185,14 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
                 emit.add(outside, raw, match, what, "out_of_range")
             else:
                 outside = np.zeros(len(values), dtype=bool)
+        if spec.kind == "number":
+            warn_at, max_at = limits.bounds(spec.money)
+            soft, hard = implausible_numbers(values, spec.money, limits)
+            key = "plausible_amount" if spec.money else "plausible_count"
+            emit.add(hard & ~outside, raw, match, expected(key, limit=max_at), "implausible_value")
+            emit.add(soft & ~outside, raw, match, expected(key + "_warn", limit=warn_at), "implausible_value",
+                     severity="warning")
+            outside = outside | hard
         if outside.any():
             parsed.values = parsed.values.mask(outside)
     if parsed is not None:
@@ -186,6 +200,20 @@ def _convert(match: ColumnMatch, raw: pd.Series, emit: _Emitter, config: Any, sp
     if spec.required:
         emit.add(blank, raw, match, expected("required_value", name=spec.name), "missing_value")
     return out
+
+
+def _check_mojibake(match: ColumnMatch, raw: pd.Series, emit: _Emitter) -> None:
+    """One warning per column whose header or cells look like text decoded with the wrong
+    encoding: the first such row, with how many rows look the same."""
+    if looks_mojibake(match.header):
+        emit.problems.append(Problem(file=emit.file, row=None, column=match.header, canonical=match.name, value="",
+                                     expected=expected("not_mojibake_header"), severity="warning", kind="mojibake",
+                                     table=emit.table))
+    bad = mojibake_mask(raw)
+    if bad.any():
+        first = np.zeros(len(bad), dtype=bool)
+        first[np.flatnonzero(bad)[0]] = True
+        emit.add(first, raw, match, expected("not_mojibake", rows=int(bad.sum())), "mojibake", severity="warning")
 
 
 def _check_unique(frame: pd.DataFrame, schema: TableSchema, headers: dict[str, str], emit: _Emitter) -> None:
@@ -233,13 +261,14 @@ def _check_table_rules(name: str, frame: pd.DataFrame, raw_by_name: dict[str, pd
                  expected("no_churn_date_active"), "churn_date_active",
                  severity="warning")
     if name == "assessment" and {"framework", "item"} <= set(frame.columns):
-        fw = frame["framework"].to_numpy(dtype=object)
-        item = frame["item"].to_numpy(dtype=object)
+        # blank cells are NA: compare as plain text so NA never reaches a boolean test
+        fw = frame["framework"].fillna("").to_numpy(dtype=object)
+        item = frame["item"].fillna("").to_numpy(dtype=object)
         notes: dict[int, str] = {}
         bad = np.zeros(len(frame), dtype=bool)
         for framework in ("aspects", "behaviours", "dimensions"):
             ids = frameworks.item_ids(framework)
-            here = (fw == framework) & pd.notna(item)
+            here = (fw == framework) & (item != "")
             wrong = here & ~np.isin(item.astype(str), ids)
             for i in np.flatnonzero(wrong):
                 notes[int(i)] = expected("framework_item_of", framework=framework, ids=", ".join(ids))
@@ -247,8 +276,8 @@ def _check_table_rules(name: str, frame: pd.DataFrame, raw_by_name: dict[str, pd
         emit.add(bad, raw_by_name["item"], col("item"), expected("framework_item"), "not_in_enum", notes=notes)
 
 
-def build_table(raw: RawTable, schema: TableSchema, spec_cfg: Any, config: Any, *, file: str
-                ) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
+def build_table(raw: RawTable, schema: TableSchema, spec_cfg: Any, config: Any, *, file: str,
+                limits: Limits = DEFAULT_LIMITS) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
     """Convert a text table to the canonical table and collect its problems.
 
     Returns ``(frame, columns, problems)``: ``frame`` has the canonical columns found (schema
@@ -264,7 +293,9 @@ def build_table(raw: RawTable, schema: TableSchema, spec_cfg: Any, config: Any, 
     for m in matches:
         column = raw.frame[m.position].reset_index(drop=True)
         raw_by_name[m.name] = column
-        converted[m.name] = _convert(m, column, emit, config, spec_cfg, raw.file_format)
+        converted[m.name] = _convert(m, column, emit, config, spec_cfg, raw.file_format, limits)
+        if m.spec is None or m.spec.kind in ("id", "category", "text", "enum"):
+            _check_mojibake(m, column, emit)
     canonical_order = [c for c in schema.names if c in converted]
     pattern_cols = [m.name for m in matches if m.spec is not None and m.name not in schema.names]
     extras = [m.name for m in matches if m.spec is None]
