@@ -22,7 +22,7 @@ from crmplay.chapters.registry import load_client_config
 from crmplay.core.config import ClientConfig
 from crmplay.core.i18n import Translator
 from crmplay.core.markdown import escape_markdown
-from crmplay.core.privacy import escape, safe_quote
+from crmplay.core.privacy import PiiMask, person_names, safe_quote
 from crmplay.core.results import ResultsRecord, read_results, write_record, write_results
 
 
@@ -44,6 +44,7 @@ class StepContext:
     lang: str
     tr: Translator
     _tables: dict[str, pd.DataFrame | None] = field(default_factory=dict, repr=False)
+    _mask: PiiMask | None = field(default=None, repr=False)
 
     # -- data -------------------------------------------------------------------------------
     def has(self, table: str) -> bool:
@@ -69,12 +70,13 @@ class StepContext:
         return self.config.client.currency
 
     @property
-    def person_names(self) -> list[str]:
-        """Customer names found in the customers table (to mask in quotes), if any."""
-        customers = self.table("customers") if self.has("customers") else None
-        if customers is None or "name" not in customers.columns:
-            return []
-        return [str(n) for n in customers["name"].dropna().unique()]
+    def person_names(self) -> PiiMask:
+        """The mask of every spelling of the customers' names in the customers table (every name
+        column, first + last name), built once per step and shared by every quote."""
+        if self._mask is None:
+            customers = self.table("customers") if self.has("customers") else None
+            self._mask = PiiMask(person_names(customers) if customers is not None else [])
+        return self._mask
 
     # -- results ----------------------------------------------------------------------------
     def write_results(self, record: ResultsRecord | Mapping[str, Any]) -> Path:
@@ -123,60 +125,37 @@ class StepContext:
         index: bool = False,
     ) -> None:
         """Show a table: headers translated (``headers`` maps column -> catalogue key or text),
-        values formatted per language (``formats`` maps column -> callable or one of
-        ``number``, ``number1``, ``number2``, ``percent``, ``money``, ``signed``, ``date``),
-        all text escaped."""
+        values formatted per language (``formats`` maps column -> callable or one of the kinds
+        of :func:`crmplay.core.i18n.fmt_figure`: ``number``, ``number1``, ``number2``,
+        ``percent``, ``money``, ``signed``, ``date``, ``month``), all text escaped. See
+        :func:`table_html`."""
         self.html(self.table_html(df, headers, formats, caption, index))
 
     def table_html(self, df, headers=None, formats=None, caption=None, index=False) -> str:
-        tr = self.tr
-        named = {
-            "number": lambda v: tr.number(v),
-            "number1": lambda v: tr.number(v, 1),
-            "number2": lambda v: tr.number(v, 2),
-            "percent": lambda v: tr.percent(v),
-            "signed": lambda v: tr.signed(v),
-            "money": lambda v: tr.money(v, self.currency),
-            "date": lambda v: tr.date(v),
-        }
-        out = df.copy()
-        if index:
-            out = out.reset_index()
-        for col, fmt in (formats or {}).items():
-            if col in out.columns:
-                fn = named[fmt] if isinstance(fmt, str) else fmt
-                out[col] = out[col].map(fn).astype(object)
-        for col in out.columns:
-            if (formats is None or col not in formats) and pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = out[col].map(lambda v: tr.number(v, 2 if isinstance(v, float) and not float(v).is_integer() else 0)).astype(object)
-        rename = {}
-        for col in out.columns:
-            key = (headers or {}).get(col, col)
-            rename[col] = tr(key) if isinstance(key, str) and "." in key and _has_key(key, self.lang) else str(key)
-        out = out.rename(columns=rename)
-        body = out.to_html(index=False, escape=True, border=0, classes="crm-table", na_rep="–")
-        if caption:
-            body = body.replace('<table border="0" class="dataframe crm-table">',
-                                f'<table class="dataframe crm-table"><caption>{escape(caption)}</caption>', 1)
-        return body
+        """The HTML of :meth:`show_table` (see :func:`table_html`)."""
+        return table_html(df, self.tr, self.currency, headers, formats, caption, index)
 
     def show_figure(self, fig: Any, alt: str | None = None) -> None:
-        """Show a matplotlib figure once and free it.
+        """Show a matplotlib figure once, as an inline vector chart, and free it.
 
-        ``alt`` is the chart's text description (read by screen readers, shown when the image
-        cannot be); by default :func:`figure_description`, the figure's titles. It travels in
-        the output metadata as ``{"image/png": {"alt": ...}}``, which the crmplay report
-        template writes into the page's ``<img alt>``.
+        ``alt`` is the chart's text description (read by screen readers, shown when the chart
+        cannot be); by default :func:`figure_description`, the figure's titles. The chart is made
+        readable on a phone and drawn as SVG by :func:`crmplay.charts.figure_svg` (letters as
+        paths, ``role="img"``, the description as ``aria-label`` and ``<title>``); the output
+        also carries ``{"image/svg+xml": {"alt": ...}}`` in its metadata.
         """
         import matplotlib.pyplot as plt
         from IPython.display import display
 
+        from crmplay.charts import figure_svg
+
         description = figure_description(fig) if alt is None else " ".join(str(alt).split())
-        if description:
-            display(fig, metadata={"image/png": {"alt": description}, "image/jpeg": {"alt": description}})
-        else:
-            _display(fig)
-        plt.close(fig)
+        try:
+            svg = figure_svg(fig, description)
+        finally:
+            plt.close(fig)
+        display({"image/svg+xml": svg, "text/plain": description or "chart"}, raw=True,
+                metadata={"image/svg+xml": {"alt": description}} if description else {})
 
     def show_assumptions(self) -> None:
         """The economic assumptions in force, each with its source (client.toml or a default)."""
@@ -184,6 +163,101 @@ class StepContext:
         rows["key"] = rows["key"].map(lambda k: self.tr(f"core.assumption.{k}") if _has_key(f"core.assumption.{k}", self.lang) else k)
         rows["value"] = rows["value"].map(lambda v: self.tr("core.not_set") if v is None else self.tr.number(v, 2))
         self.show_table(rows, headers={"key": "core.assumption_header", "value": "core.value_header", "source": "core.source_header"})
+
+
+#: Named formats of :func:`table_html`: the kinds of :func:`crmplay.core.i18n.fmt_figure`.
+TABLE_FORMATS = ("number", "number1", "number2", "percent", "signed", "money", "date", "month")
+
+
+def table_html(df: pd.DataFrame, tr: Translator, currency: str = "", headers=None, formats=None,
+               caption: str | None = None, index: bool = False) -> str:
+    """A table as HTML that fits any screen.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The rows to show (the index too when ``index``).
+    tr : Translator
+        The report language.
+    currency : str
+        The client's currency code, for ``money`` columns.
+    headers : mapping, optional
+        Column -> catalogue key (translated) or text.
+    formats : mapping, optional
+        Column -> callable or a kind of :func:`crmplay.core.i18n.fmt_figure` (money in the units
+        a reader uses: ``IRT 200.7 M``). Other numeric columns get no decimals when whole, else two.
+    caption : str, optional
+
+    Every cell is escaped and carries ``data-label`` (its column's header), so on a phone each
+    row can become a card of "header: value" lines; a cell whose value is a number also carries
+    ``data-value`` (the unformatted number, for the Excel copy of the report).
+
+    >>> from crmplay.core.i18n import Translator
+    >>> html = table_html(pd.DataFrame({"cost": [2_500_000.0], "n": [3]}), Translator("en"), "IRT",
+    ...                   headers={"cost": "Cost <a>"}, formats={"cost": "money"})
+    >>> 'data-label="Cost &lt;a&gt;" data-value="2500000.0">IRT 2.5 M</td>' in html
+    True
+    """
+    from html import escape as _esc
+
+    out = df.reset_index() if index else df
+    columns = list(out.columns)
+    labels = []
+    for col in columns:
+        key = (headers or {}).get(col, col)
+        text = tr(key) if isinstance(key, str) and "." in key and _has_key(key, tr.lang) else str(key)
+        labels.append(text)
+    cells_by_column = []
+    for col in columns:
+        fmt = (formats or {}).get(col)
+        values = out[col].tolist()
+        if isinstance(fmt, str):
+            if fmt not in TABLE_FORMATS:
+                raise KeyError(f"unknown table format {fmt!r}; expected a callable or one of {', '.join(TABLE_FORMATS)}")
+            texts = [tr.figure(v, fmt, currency) for v in values]
+        elif fmt is not None:
+            texts = [fmt(v) for v in values]
+        elif pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            texts = [tr.number(v, 2 if isinstance(v, float) and not float(v).is_integer() else 0) for v in values]
+        else:
+            texts = values
+        cells_by_column.append([(v, "–" if _blank(t) else str(t)) for v, t in zip(values, texts)])
+    parts = ['<table class="dataframe crm-table">']
+    if caption:
+        parts.append(f"<caption>{_esc(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f"<th>{_esc(label)}</th>" for label in labels) + "</tr></thead><tbody>")
+    for r in range(len(out)):
+        row = []
+        for label, cells in zip(labels, cells_by_column):
+            raw, text = cells[r]
+            value = _raw_number(raw)
+            extra = f' data-value="{value!r}"' if value is not None else ""
+            row.append(f'<td data-label="{_esc(label)}"{extra}>{_esc(text, quote=False)}</td>')
+        parts.append("<tr>" + "".join(row) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _raw_number(v: Any) -> float | int | None:
+    """``v`` when it is a finite number (not a boolean), for ``data-value``."""
+    import math
+    import numbers
+
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    f = float(v)
+    return f if math.isfinite(f) else None
 
 
 def figure_description(fig: Any) -> str:
@@ -225,4 +299,4 @@ def start(step: str, client: str, data_root: str | Path, reports_root: str | Pat
                        config=config, lang=lang, tr=Translator(lang))
 
 
-__all__ = ["StepContext", "start", "__version__"]
+__all__ = ["StepContext", "start", "table_html", "figure_description", "__version__"]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from crmplay.core.config import ClientConfig
     from crmplay.core.i18n import Translator
+    from crmplay.core.privacy import PiiMask
     from crmplay.core.results import ResultsRecord
 
 
@@ -32,7 +33,7 @@ class StepContext(Protocol):
     def currency(self) -> str: ...
 
     @property
-    def person_names(self) -> list[str]: ...
+    def person_names(self) -> PiiMask: ...
 
     def has(self, table: str) -> bool: ...
 

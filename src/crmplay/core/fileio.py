@@ -45,6 +45,34 @@ def write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8
     return Path(target)
 
 
+#: A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: Any) -> Any:
+    """A copy of DataFrame ``frame`` whose text cells cannot run as spreadsheet formulas: a text
+    cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (the usual
+    guard against CSV injection). Numbers are left as they are.
+
+    >>> import pandas as pd
+    >>> spreadsheet_safe(pd.DataFrame({"a": ["=HYPERLINK(1)", "ok", -3]})).a.tolist()
+    ["'=HYPERLINK(1)", 'ok', -3]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith("string"):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    return out
+
+
+def write_csv(target: str | os.PathLike[str], frame: Any, *, bom: bool = True, **to_csv: Any) -> Path:
+    """Write DataFrame ``frame`` as CSV atomically, formulas neutralised (:func:`spreadsheet_safe`),
+    with a UTF-8 byte-order mark by default so spreadsheet programs read Persian text right."""
+    text = spreadsheet_safe(frame).to_csv(**to_csv)
+    return write_text(target, text, encoding="utf-8-sig" if bom else "utf-8")
+
+
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``target`` atomically and return the target path."""
     with atomic_path(target) as tmp:

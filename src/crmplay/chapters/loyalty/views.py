@@ -21,7 +21,7 @@ from crmplay.chapters.loyalty.results import LoyaltyResults
 from crmplay.chapters.loyalty.rfm import segment_grid
 from crmplay.chapters.loyalty.sentences import sentences
 from crmplay.chapters.loyalty.value import criteria_gaps
-from crmplay.core.fileio import write_text
+from crmplay.core.fileio import write_csv
 from crmplay.core.sources import cite
 
 if TYPE_CHECKING:
@@ -330,7 +330,7 @@ def customer_file(run: LoyaltyAnalysis, transactions: pd.DataFrame) -> pd.DataFr
 
 def write_customer_file(ctx: StepContext, run: LoyaltyAnalysis) -> Path:
     """Write :func:`customer_file` to the consultant folder (atomically); returns the path."""
-    return write_text(ctx.consultant_path(CUSTOMER_FILE), customer_file(run, ctx.table("transactions")).to_csv())
+    return write_csv(ctx.consultant_path(CUSTOMER_FILE), customer_file(run, ctx.table("transactions")), bom=False)
 
 
 __all__ = [

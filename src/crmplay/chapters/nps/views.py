@@ -28,7 +28,7 @@ from crmplay.chapters.nps.views_insight import (quotes_html, show_actions, show_
                                                 show_followup, show_importance_performance, show_themes)
 from crmplay.chapters.nps.views_trend import show_trend, show_waves
 from crmplay.core.context import StepContext
-from crmplay.core.fileio import write_text
+from crmplay.core.fileio import write_csv
 
 FOLLOWUP_FILE = "nps_detractor_followup.csv"
 
@@ -87,7 +87,7 @@ def write_followup(followup: pd.DataFrame, path: str | Path) -> Path:
         out["score"] = pd.to_numeric(out["score"], errors="coerce").round().astype("Int64")
     if "annual_value" in out.columns:
         out["annual_value"] = out["annual_value"].round(0)
-    return write_text(path, out.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")
+    return write_csv(path, out, index=False, lineterminator="\n")
 
 
 # --------------------------------------------------------------------------------------------

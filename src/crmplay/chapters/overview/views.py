@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from crmplay.chapters.overview.analysis import problem_counts, problem_rows, problems_for_consultant
-from crmplay.core.fileio import write_text
+from crmplay.core.fileio import write_csv
 from crmplay.core.i18n import has
 from crmplay.data.intake import ClientIntake
 from crmplay.data.problems import PROBLEM_KINDS, Problem, expected_text
@@ -153,7 +153,7 @@ def show_problems(ctx: StepContext, problems: list[Problem], limit: int = 50, *,
     listing = listing[["table", "row", "column", "kind", "expected", "value"]]
     ctx.show_table(listing, headers=header_keys(listing))
     full_list = ctx.consultant_path("data_problems.csv")
-    write_text(full_list, problems_for_consultant(problems).to_csv(index=False), encoding="utf-8-sig")
+    write_csv(full_list, problems_for_consultant(problems), index=False)
     ctx.say("data_overview.problems_shown" if len(problems) > limit else "data_overview.problems_all",
             shown=ctx.tr.number(min(limit, len(problems))), total=ctx.tr.number(len(problems)),
             file="consultant/data_problems.csv")
