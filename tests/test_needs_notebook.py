@@ -80,6 +80,7 @@ def _run(tmp_path, client, data_root, lang):
 
 
 @pytest.mark.e2e
+@pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_notebook_on_the_demo(tmp_path, lang):
     if not (DEMO / "demo" / "client.toml").is_file():
@@ -93,6 +94,7 @@ def test_notebook_on_the_demo(tmp_path, lang):
     assert "crm-quotes" in html
 
 
+@pytest.mark.e2e
 @pytest.mark.e2e
 def test_notebook_with_only_some_tables(tmp_path):
     client = tmp_path / "data" / "mini"

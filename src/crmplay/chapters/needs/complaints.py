@@ -1,9 +1,10 @@
-"""Complaint handling KPIs (seeds 001, 003, 004).
+"""Complaint handling KPIs (sources: crm_aspects, service_rules, nps_telecom).
 
 A complaint signals dissatisfaction and needs a predefined process that resolves it in the
-shortest time (seed 003); front-line staff should solve problems without a manager (seed 001);
-a caller bounced between operators is the dissatisfier to remove first (seed 004); compensation
-is worth paying whenever it costs less than acquiring a new customer (seed 001).
+shortest time (source: crm_aspects); front-line staff should solve problems without a manager
+(source: service_rules); a caller bounced between operators is the dissatisfier to remove first
+(source: nps_telecom); compensation is worth paying whenever it costs less than acquiring a new
+customer (source: service_rules).
 
 :func:`complaint_kpis` turns the ``complaints`` table into:
 
@@ -83,7 +84,7 @@ class ComplaintKPIs:
 
     @property
     def compensation_worth_it(self) -> bool | None:
-        """True when a compensated complaint costs less than acquiring a customer (seed 001)."""
+        """True when a compensated complaint costs less than acquiring a customer (source: service_rules)."""
         if self.compensation_vs_acquisition is None:
             return None
         return self.compensation_vs_acquisition < 1.0
