@@ -23,6 +23,7 @@ from crmplay.core.config import ClientConfig
 from crmplay.core.i18n import Translator
 from crmplay.core.markdown import escape_markdown
 from crmplay.core.privacy import PiiMask, person_names, safe_quote
+from crmplay.core.sources import cite
 from crmplay.core.results import ResultsRecord, read_results, write_record, write_results
 
 
@@ -158,11 +159,14 @@ class StepContext:
                 metadata={"image/svg+xml": {"alt": description}} if description else {})
 
     def show_assumptions(self) -> None:
-        """The economic assumptions in force, each with its source (client.toml or a default)."""
+        """The economic assumptions in force, each with its source in plain words (the client's own
+        figure, or the named source of the default)."""
         rows = pd.DataFrame(self.config.assumptions())
         rows["key"] = rows["key"].map(lambda k: self.tr(f"core.assumption.{k}") if _has_key(f"core.assumption.{k}", self.lang) else k)
         rows["value"] = rows["value"].map(lambda v: self.tr("core.not_set") if v is None else self.tr.number(v, 2))
-        self.show_table(rows, headers={"key": "core.assumption_header", "value": "core.value_header", "source": "core.source_header"})
+        rows["source"] = rows["source"].map(lambda s: self.tr("core.client_figure") if s == "client" else cite(s, self.lang))
+        self.show_table(rows[["key", "value", "source"]],
+                        headers={"key": "core.assumption_header", "value": "core.value_header", "source": "core.source_header"})
 
 
 #: Named formats of :func:`table_html`: the kinds of :func:`crmplay.core.i18n.fmt_figure`.

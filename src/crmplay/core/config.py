@@ -22,15 +22,15 @@ import dataclasses
 from collections.abc import Mapping
 import re
 import tomllib
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+from crmplay.core.economics import REFERRALS_PER_PROMOTER_BY_INDUSTRY, Economics
 from crmplay.core.errors import CrmplayError
 from crmplay.core.fileio import OutsideFolderError, inside
+from crmplay.core.toml_sections import build_dataclass
 
 LANGUAGES = ("en", "fa")
 CANONICAL_TABLES = (
@@ -48,9 +48,6 @@ CANONICAL_TABLES = (
 #: Largest logo accepted (bytes): it is embedded in every page of the report.
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
-#: Quoted figures from the domain notes, used when a client gives none (seed 004, telecom).
-REFERRALS_PER_PROMOTER_BY_INDUSTRY = {"mobile": 6.0, "telecom": 6.0, "internet": 4.6}
-
 
 class ConfigError(CrmplayError, ValueError):
     """A client.toml that cannot be used; ``problems`` lists (key, message) pairs."""
@@ -61,11 +58,6 @@ class ConfigError(CrmplayError, ValueError):
         lines = [f"{self.path}: {len(self.problems)} problem(s) in the client configuration"]
         lines += [f"  - {key}: {msg}" if key else f"  - {msg}" for key, msg in self.problems]
         super().__init__("\n".join(lines))
-
-
-def _src(text: str) -> dict[str, str]:
-    """Field metadata: where a default comes from, shown in reports as an assumption."""
-    return {"source": text}
 
 
 @dataclass(frozen=True)
@@ -104,20 +96,6 @@ class Branding:
                              + ("" if allowed else "; keep it on one line"))
         if wrong:
             raise ValueError("; ".join(wrong))
-
-
-@dataclass(frozen=True)
-class Economics:
-    """Economic assumptions. Money in the client's currency; ratios and rates as fractions 0-1."""
-
-    acquisition_cost: float | None = field(default=None, metadata=_src("not set: analyses that need it say so"))
-    retention_cost_ratio: float = field(default=0.10, metadata=_src("domain notes, seed 000: retaining costs ~10% of acquiring"))
-    gross_margin: float | None = field(default=None, metadata=_src("not set: analyses that need it say so"))
-    discount_rate: float = field(default=0.10, metadata=_src("conventional 10% annual discount rate"))
-    promoter_vs_passive: float = field(default=1.8, metadata=_src("quoted figure, seed 004: mobile telecom promoters ~80% more lifetime revenue than passives"))
-    promoter_vs_detractor: float = field(default=2.5, metadata=_src("quoted figure, seed 004: mobile telecom promoters ~2.5x a detractor's lifetime revenue"))
-    referrals_per_promoter: float | None = field(default=None, metadata=_src("quoted figure, seed 004: 6 in mobile, 4.6 in internet service"))
-    annual_revenue_per_customer: float | None = field(default=None, metadata=_src("not set: taken from transactions when they exist"))
 
 
 @dataclass(frozen=True)
@@ -200,21 +178,24 @@ class ClientConfig:
         return self.__dict__.get("_options", {})
 
     def referrals_per_promoter(self) -> float:
-        """Client figure, else the quoted industry figure (seed 004), else the mobile figure."""
+        """Client figure, else the quoted industry figure (source: nps_telecom), else the mobile figure."""
         if self.economics.referrals_per_promoter is not None:
             return self.economics.referrals_per_promoter
         return REFERRALS_PER_PROMOTER_BY_INDUSTRY.get(self.client.industry, 6.0)
 
     def assumptions(self) -> list[dict[str, Any]]:
-        """Every economic assumption with its value and where it came from (for reports)."""
+        """Every economic assumption with its value and where it came from: ``source`` is
+        ``"client"`` for a figure the client gave, else the key of a named source
+        (:mod:`crmplay.core.sources`); ``note`` says more, for the consultant."""
         given = self._given_economics
         rows = []
         for f in dataclasses.fields(Economics):
             value = getattr(self.economics, f.name)
             if f.name == "referrals_per_promoter" and value is None:
                 value = self.referrals_per_promoter()
-            source = "client.toml" if f.name in given else f.metadata.get("source", "default")
-            rows.append({"key": f.name, "value": value, "source": source})
+            client = f.name in given
+            rows.append({"key": f.name, "value": value, "source": "client" if client else f.metadata["source"],
+                         "note": "" if client else f.metadata.get("note", "")})
         return rows
 
     @property
@@ -408,106 +389,3 @@ def logo_problem(root: Path, logo: str) -> str | None:
             or (svg.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in svg)):
         return f"{logo!r} is not a PNG, JPEG or SVG image (by its content)"
     return None
-
-
-def build_dataclass(cls: type, raw: Any, where: str, problems: list[tuple[str, str]]) -> Any:
-    """Build frozen dataclass ``cls`` from a TOML mapping, appending problems instead of raising.
-
-    Unknown keys, missing required keys and wrong types are each reported as
-    ``(dotted.key, message)``. Returns ``None`` when the section could not be built.
-    """
-    if not isinstance(raw, dict):
-        problems.append((where, f"expected a table (section), got {type(raw).__name__}"))
-        return None
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    kwargs: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in fields:
-            problems.append((f"{where}.{key}", f"unknown key; expected one of {', '.join(fields)}"))
-            continue
-        converted, err = _convert(value, hints[key])
-        if err:
-            problems.append((f"{where}.{key}", err))
-        else:
-            kwargs[key] = converted
-    complete = True
-    for name, f in fields.items():
-        missing = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if missing and name not in kwargs:
-            complete = False
-            if name not in raw:
-                problems.append((f"{where}.{name}", "required key is missing"))
-    # Build from the valid keys even when others were wrong, so later checks (allowed values,
-    # ranges) still run and the consultant sees every problem at once. The caller raises.
-    if not complete:
-        return None
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:  # a dataclass's own __post_init__ checks
-        problems.append((where, str(exc)))
-        return None
-
-
-def _type_name(tp: Any) -> str:
-    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
-
-
-def _convert(value: Any, tp: Any) -> tuple[Any, str | None]:
-    """Check ``value`` against type hint ``tp``; return (converted, error message or None)."""
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        non_none = [a for a in args if a is not type(None)]
-        if value is None:
-            return None, None
-        errors = []
-        for a in non_none:
-            conv, err = _convert(value, a)
-            if err is None:
-                return conv, None
-            errors.append(err)
-        return None, errors[0]
-    if tp is Any:
-        return value, None
-    if tp is bool:
-        return (value, None) if isinstance(value, bool) else (None, f"expected true or false, got {value!r}")
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        return None, f"expected a whole number, got {value!r}"
-    if tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value), None
-        return None, f"expected a number, got {value!r}"
-    if tp is str:
-        return (value, None) if isinstance(value, str) else (None, f"expected text, got {value!r}")
-    if origin in (tuple, list):
-        if not isinstance(value, list):
-            return None, f"expected a list, got {value!r}"
-        item_tp = args[0] if args else Any
-        out = []
-        for i, item in enumerate(value):
-            conv, err = _convert(item, item_tp)
-            if err:
-                return None, f"item {i + 1}: {err}"
-            out.append(conv)
-        return (tuple(out) if origin is tuple else out), None
-    if origin is dict:
-        if not isinstance(value, dict):
-            return None, f"expected a table of key = value, got {value!r}"
-        ktp, vtp = args if args else (str, Any)
-        out_d = {}
-        for k, v in value.items():
-            conv, err = _convert(v, vtp)
-            if err:
-                return None, f"{k}: {err}"
-            out_d[k] = conv
-        return out_d, None
-    if dataclasses.is_dataclass(tp):
-        sub: list[tuple[str, str]] = []
-        obj = build_dataclass(tp, value, "", sub)
-        if sub:
-            return None, "; ".join(f"{k.lstrip('.')}: {m}" for k, m in sub)
-        return obj, None
-    return None, f"unsupported type {_type_name(tp)}"
