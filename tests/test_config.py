@@ -21,16 +21,16 @@ def test_minimal_config_takes_documented_defaults(tmp_path):
     cfg = load_config(write(tmp_path, '[client]\nname = "Acme"\n'))
     assert cfg.id == "acme"
     assert cfg.client.language == "en"
-    # seed 000: retaining costs about 10% of acquiring
+    # source "retention": retaining costs about 10% of acquiring
     assert cfg.economics.retention_cost_ratio == 0.10
     assert cfg.survey.promoter_min == 9 and cfg.survey.passive_min == 7
     assert cfg.step_options("loyalty") == LoyaltyOptions()
     sources = {row["key"]: row["source"] for row in cfg.assumptions()}
-    assert "seed 000" in sources["retention_cost_ratio"]
+    assert sources["retention_cost_ratio"] == "retention"
 
 
 def test_referrals_default_follows_industry(tmp_path):
-    # seed 004: 6 referrals per promoter in mobile, 4.6 in internet service
+    # source "nps_telecom": 6 referrals per promoter in mobile, 4.6 in internet service
     cfg = load_config(write(tmp_path, '[client]\nname = "Net"\nindustry = "internet"\n'))
     assert cfg.referrals_per_promoter() == 4.6
 

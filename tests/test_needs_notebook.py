@@ -57,7 +57,7 @@ def test_demo_planted_truths(client):
     assert kano.loc[alerts, "category"] == "A"
     assert needs.dimension_for(audit.complaints.by_category["category"].iloc[0]) == "clear_bills"  # billing
     assert audit.interviews["theme"].iloc[0] == "billing"
-    # the behaviour cross-check finds the bounced callers (seed 004) and slow resolution
+    # the behaviour cross-check finds the bounced callers (source: nps_telecom) and slow resolution
     checks = audit.behaviour_checks.set_index("item")
     assert checks.loc["resolve_fast", "signal"] == "poor"
     top_dims = audit.priorities["dimension"].head(6).tolist()

@@ -2,7 +2,7 @@
 
 ``crmplay.demo.generate(out_dir)`` writes a complete client folder (raw export files in the
 client's own headers and formats, plus ``client.toml``) for *Parsian Mobile & Net (demo)*, a
-mobile and home-internet operator of the kind seed 004 of the domain notes describes. The same
+mobile and home-internet operator of the kind the NPS article (source: nps_telecom) describes. The same
 seed, sizes and end date always give the same bytes: a seeded numpy generator per component, no
 clock, no set-order dependence, whole numbers only, fixed XLSX metadata.
 
@@ -74,7 +74,7 @@ from crmplay.demo.model import Calendar, day_number
 from crmplay.demo.writer import LAYOUTS, MARKER
 from crmplay.core.errors import CrmplayError
 
-#: The default seed (seed 004 of the domain notes inspired this client).
+#: The default random seed of the generator.
 DEFAULT_SEED = 4
 #: The last observed day of the committed demo data (fixed: never "today").
 END_DATE = "2026-09-30"
