@@ -149,7 +149,7 @@ def _empty(root: Path) -> None:
 
 @pytest.mark.e2e
 def test_notebook_runs_with_no_tables(mini, tmp_path):
-    papermill = pytest.importorskip("papermill")
+    import papermill
     root = Path(mini.root)
     _empty(root)
     reports = tmp_path / "reports"
@@ -164,7 +164,7 @@ def test_notebook_runs_with_no_tables(mini, tmp_path):
 @pytest.mark.e2e
 @pytest.mark.parametrize("lang, broken", [("en", False), ("fa", True)])
 def test_notebook_runs_end_to_end(mini, tmp_path, lang, broken):
-    papermill = pytest.importorskip("papermill")
+    import papermill
     root = Path(mini.root)
     if broken:
         _break(root)

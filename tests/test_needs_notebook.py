@@ -44,8 +44,6 @@ def test_notebook_follows_the_conventions():
 
 @pytest.mark.parametrize("client", ["demo", "demo_fa"])
 def test_demo_planted_truths(client):
-    if not (DEMO / client / "client.toml").is_file():
-        pytest.skip(f"{client} not generated")
     audit = _demo_audit(client)
     focus = audit.ipa.loc[audit.ipa["quadrant"] == "concentrate_here", "need"].map(needs.dimension_for).tolist()
     # clear bills, one number for every problem, low-balance alerts: high importance, low performance
@@ -80,11 +78,8 @@ def _run(tmp_path, client, data_root, lang):
 
 
 @pytest.mark.e2e
-@pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_notebook_on_the_demo(tmp_path, lang):
-    if not (DEMO / "demo" / "client.toml").is_file():
-        pytest.skip("demo not generated")
     nb, results = _run(tmp_path, "demo", DEMO, lang)
     assert results["step"] == "needs" and results["priorities"]
     assert len(results["aspects"]) == 7 and results["complaints"]["n"] > 0
@@ -94,7 +89,6 @@ def test_notebook_on_the_demo(tmp_path, lang):
     assert "crm-quotes" in html
 
 
-@pytest.mark.e2e
 @pytest.mark.e2e
 def test_notebook_with_only_some_tables(tmp_path):
     client = tmp_path / "data" / "mini"

@@ -71,6 +71,7 @@ from pathlib import Path
 
 from crmplay.demo import model, surveys, tables, writer
 from crmplay.demo.model import Calendar, day_number
+from crmplay.demo.retail import RETAIL_CLIENT, write_retail_client
 from crmplay.demo.writer import LAYOUTS, MARKER
 from crmplay.core.errors import CrmplayError
 
@@ -189,9 +190,12 @@ def generate(out_dir: str | Path, customers: int = 5000, seed: int = DEFAULT_SEE
 
 def write_demo_clients(client_data_dir: str | Path, seed: int = DEFAULT_SEED,
                        end_date: str = END_DATE) -> list[DemoSummary]:
-    """(Re)write every committed demo client (:data:`DEMO_CLIENTS`) under ``client_data_dir``."""
+    """(Re)write every committed demo client under ``client_data_dir``: the telecom clients of
+    :data:`DEMO_CLIENTS` and the retail client (:func:`crmplay.demo.retail.write_retail_client`)."""
     root = Path(client_data_dir)
-    return [generate(root / name, seed=seed, end_date=end_date, **kwargs) for name, kwargs in DEMO_CLIENTS.items()]
+    summaries = [generate(root / name, seed=seed, end_date=end_date, **kwargs) for name, kwargs in DEMO_CLIENTS.items()]
+    write_retail_client(root / RETAIL_CLIENT)  # its own fixed seed: the truth a test checks
+    return summaries
 
 
 __all__ = ["generate", "write_demo_clients", "DemoSummary", "DemoError", "DEMO_CLIENTS", "DEFAULT_SEED",

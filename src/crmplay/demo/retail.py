@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -150,4 +152,46 @@ def generate_retail(customers: int = 3000, seed: int = DEFAULT_SEED, *, start: s
     return RetailDemo(frame, truth, start_day + pd.Timedelta(days=days))
 
 
-__all__ = ["generate_retail", "RetailTruth", "RetailDemo", "DEFAULT_SEED"]
+#: The committed retail demo client: folder name and size.
+RETAIL_CLIENT = "demo_retail"
+RETAIL_CUSTOMERS = 2000
+
+_RETAIL_TOML = """# A retail client with no contracts: customers come and go without telling anyone, so the
+# loyalty chapter estimates who is still active (BG/NBD) and what they will spend (Gamma-Gamma).
+# Its transactions are drawn from a known truth ({truth}), so a test can check that the
+# chapter's fit recovers it. Regenerate with `crmplay demo`.
+
+[client]
+name = "Bazaar Home & Garden (retail demo)"
+language = "en"
+industry = "retail"
+currency = "USD"
+
+[economics]
+gross_margin = 0.30
+acquisition_cost = 25.0
+
+[tables.transactions]
+file = "transactions.csv"
+"""
+
+
+def write_retail_client(folder: str | Path, customers: int = RETAIL_CUSTOMERS, seed: int = DEFAULT_SEED) -> RetailDemo:
+    """Write the retail demo client (``client.toml`` and ``transactions.csv``) into ``folder``.
+
+    The same arguments always write the same bytes.
+    """
+    from crmplay.core.fileio import write_text
+
+    demo = generate_retail(customers, seed)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = ", ".join(f"{k} {v:g}" for k, v in demo.truth.as_dict().items())
+    write_text(folder / "client.toml", _RETAIL_TOML.format(truth=truth))
+    frame = demo.transactions.assign(date=demo.transactions["date"].dt.strftime("%Y-%m-%d %H:%M"))
+    write_text(folder / "transactions.csv", frame.to_csv(index=False, lineterminator="\n"))
+    return demo
+
+
+__all__ = ["generate_retail", "write_retail_client", "RetailTruth", "RetailDemo", "DEFAULT_SEED",
+           "RETAIL_CLIENT", "RETAIL_CUSTOMERS"]
