@@ -290,3 +290,48 @@ def test_demo_refuses_to_overwrite_a_real_client(tmp_path, capsys):
     make_client(tmp_path, "demo")
     assert cli.main(["demo", "--data-root", str(tmp_path), "--customers", "60"]) == 2
     assert "refusing" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# check: which chapters each table enables; commentary; pdf
+
+
+def test_check_an_empty_client_warns_loudly_but_exits_0(tmp_path, capsys):
+    cli.main(["new", "acme", "--data-root", str(tmp_path)])
+    capsys.readouterr()
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Which chapters each table enables" in out
+    assert "nps_responses   no        nps" in out and "transactions    no        loyalty" in out
+    assert "WILL BE SKIPPED" in out and "!! nps (Net Promoter Score): needs nps_responses" in out
+    assert "NO DATA IS SUPPLIED" in out and "OK:" not in out
+
+
+def test_check_names_the_chapters_a_partial_client_will_skip(tmp_path, capsys):
+    make_client(tmp_path, "acme")  # customers only
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "customers       yes" in out
+    assert "!! loyalty (Loyalty program design): needs transactions" in out
+    assert "!! needs (Customer-needs audit): needs one of" in out
+    assert "but 3 chapter(s) will be skipped" in out
+
+
+def test_check_reports_commentary_sections_whose_heading_is_gone(tmp_path, capsys):
+    folder = make_client(tmp_path / "data", "acme")
+    (folder / "commentary.md").write_text("## Net Promoter Score\nKept.\n\n## No such heading\nGone.\n", encoding="utf-8")
+    report_dir = tmp_path / "reports" / "acme"
+    report_dir.mkdir(parents=True)
+    (report_dir / "report.html").write_text("<main><h1>Old chapter</h1><h2>Old part</h2></main>", encoding="utf-8")
+    assert cli.main(["check", "acme", "--data-root", str(tmp_path / "data"),
+                     "--reports-root", str(tmp_path / "reports")]) == 0
+    out = capsys.readouterr().out
+    assert "commentary.md: 2 section(s); 1 match no heading" in out
+    assert "!! ## No such heading" in out and "!! ## Net Promoter Score" not in out
+
+
+def test_run_takes_pdf_and_there_is_a_pdf_command():
+    args = cli.build_parser().parse_args(["run", "demo", "--pdf"])
+    assert args.pdf is True
+    args = cli.build_parser().parse_args(["pdf", "demo", "--reports-root", "r"])
+    assert args.func is cli.cmd_pdf and args.reports_root == "r"

@@ -197,8 +197,9 @@ def test_stylesheet_is_responsive_printable_and_uses_system_fonts(stakeholder_ht
 
 @pytest.mark.e2e
 def test_a_chart_shown_by_show_figure_carries_its_title_as_alt_text():
-    """Through a real kernel: show_figure puts the description in the output metadata, the
-    template writes it into <img alt> (not nbconvert's generic "No description ...")."""
+    """Through a real kernel: show_figure draws the chart as inline SVG carrying its description
+    (role="img", aria-label, <title>), also kept in the output metadata; the template puts the
+    SVG in the page as is (not nbconvert's generic "No description ..." image)."""
     from bs4 import BeautifulSoup
     from nbclient import NotebookClient
 
@@ -212,12 +213,18 @@ def test_a_chart_shown_by_show_figure_carries_its_title_as_alt_text():
         "fig2, ax2 = plt.subplots(figsize=(2, 1.5)); ax2.plot([1, 2])\n"
         "StepContext.show_figure(None, fig2, alt='Monthly NPS, 2024-2025')\n")]
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
-    images = [o for o in nb.cells[1].outputs if "image/png" in o.get("data", {})]
-    assert [o.metadata["image/png"]["alt"] for o in images] == [title, "Monthly NPS, 2024-2025"]
+    charts = [o for o in nb.cells[1].outputs if "image/svg+xml" in o.get("data", {})]
+    assert [o.metadata["image/svg+xml"]["alt"] for o in charts] == [title, "Monthly NPS, 2024-2025"]
+    assert not [o for o in nb.cells[1].outputs if "image/png" in o.get("data", {})]
     html = report.render(nb, CTX, title="NPS")
-    alts = [img.get("alt") for img in BeautifulSoup(html, "html.parser").select("main img")]
-    assert alts == [title, "Monthly NPS, 2024-2025"]
-    assert "No description has been provided" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    svgs = soup.select("main figure.crm-chart > svg")
+    assert [svg.get("aria-label") for svg in svgs] == [title, "Monthly NPS, 2024-2025"]
+    assert all(svg.get("role") == "img" for svg in svgs)
+    assert [svg.find("title").get_text() for svg in svgs] == [title, "Monthly NPS, 2024-2025"]
+    assert "No description has been provided" not in html and not soup.select("main img")
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "two charts share an id"
 
 
 def test_a_chart_without_a_description_is_described_by_its_section(stakeholder_html):
@@ -279,7 +286,7 @@ def test_combined_report_puts_the_summary_first_and_lists_what_is_missing(tmp_pa
     assert html.index('id="step-summary"') < html.index('id="step-nps"')
     assert "Chapters not included" in html and "no &lt;transactions&gt;" in html
     assert_offline(html)
-    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
 
 
 def test_combined_order():

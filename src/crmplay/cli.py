@@ -3,10 +3,14 @@
 ::
 
     crmplay new <client>            scaffold client_data/<client>/ (client.toml + data templates)
-    crmplay check <client>          validate config and data; every problem; exit 2 on errors
-    crmplay run <client>            run the playbook, write reports/<client>/
+    crmplay check <client>          validate config and data; every problem; which chapters each
+                                    table enables; exit 2 on errors
+    crmplay run <client> [--pdf]    run the playbook, write reports/<client>/ (and report.pdf)
+    crmplay pdf <client>            print reports/<client>/report.html to report.pdf
     crmplay batch [clients...]      run many clients in parallel, write reports/index.html
     crmplay questionnaires <client> write the Kano and importance-performance questionnaires
+    crmplay open <client> [step...] write the chapter notebooks to work/<client>/ and start JupyterLab there
+    crmplay render <client>         publish the chapters run in JupyterLab into reports/<client>/
     crmplay demo                    (re)generate the synthetic demo client(s)
 
 Paths are relative to the current directory: client data under ``./client_data``, reports
@@ -18,7 +22,6 @@ data problems).
 from __future__ import annotations
 
 import argparse
-import string
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -48,63 +51,17 @@ def _err(message: str) -> None:
 
 
 def _progress_wanted(args) -> bool:
-    return not getattr(args, "quiet", False) and sys.stderr.isatty()
+    """Progress unless --quiet: bars in a terminal, one line per step start and end otherwise."""
+    return not getattr(args, "quiet", False)
 
 
 # --------------------------------------------------------------------------------------------
 # new
 
 
-def _toml_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(ch if ch >= " " or ch == "\t" else f"\\u{ord(ch):04x}" for ch in escaped)
-    return f'"{escaped}"'
-
-
-def scaffold_client(client: str, data_root: str | Path = DEFAULT_DATA_ROOT, *, name: str | None = None,
-                    language: str = "en", currency: str = "USD") -> Path:
-    """Create ``<data_root>/<client>/`` with ``client.toml``, one header-only CSV template per
-    canonical table (headers from ``crmplay.data.TABLE_SCHEMAS``) and ``DATA.md`` describing
-    every column. Refuses an existing folder (``FileExistsError``)."""
-    import csv
-    import io
-
-    from crmplay.data import TABLE_SCHEMAS
-    from crmplay.core.fileio import write_text
-    from crmplay.core.resources import templates_dir
-
-    if not client or client.startswith((".", "_")) or Path(client).name != client:
-        raise ValueError(f"{client!r} is not a usable client folder name (letters, digits, - and _)")
-    folder = Path(data_root) / client
-    if folder.exists():
-        raise FileExistsError(f"{folder} already exists; crmplay new never overwrites a client folder")
-    folder.mkdir(parents=True)
-    tables_block, guide = [], [f"# Data templates for {name or client}", "",
-                               "One CSV per canonical table; fill the ones the client can supply, "
-                               "or map the client's own files in client.toml.", ""]
-    for table, schema in TABLE_SCHEMAS.items():
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerow(schema.names)
-        # UTF-8 with a byte-order mark: spreadsheet programs then show Persian text correctly.
-        (folder / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
-        tables_block += [f"# [tables.{table}]", f'# file = "{table}.csv"', ""]
-        guide += [f"## {table}.csv", "", schema.description, "",
-                  "| column | required | kind | meaning | example |", "| --- | --- | --- | --- | --- |"]
-        for col in schema.columns:
-            desc = col.description.replace("|", "/")
-            guide.append(f"| {col.name} | {'yes' if col.required else ''} | {col.kind} | {desc} | {col.example} |")
-        for pattern in schema.patterns:
-            guide.append(f"| {pattern.prefix}… | | {pattern.template.kind} | {pattern.template.description} | |")
-        guide.append("")
-    template = string.Template((templates_dir() / "client" / "client.toml").read_text(encoding="utf-8"))
-    text = template.substitute(name_toml=_toml_string(name or client), client_id=client,
-                               language=language, currency=currency, tables="\n".join(tables_block))
-    write_text(folder / "client.toml", text)
-    write_text(folder / "DATA.md", "\n".join(guide))
-    return folder
-
-
 def cmd_new(args) -> int:
+    from crmplay.engine.scaffold import scaffold_client
+
     try:
         folder = scaffold_client(args.client, args.data_root, name=args.name, language=args.lang,
                                  currency=args.currency)
@@ -164,11 +121,26 @@ def cmd_check(args) -> int:
         print(f"\n{len(warnings)} warning(s):")
         for p in warnings:
             print(f"  - {_problem_line(p)}")
+    skipped = _print_coverage(config, supplied, args)
     if errors:
         print(f"\nFix the errors above (the files are unchanged), then run `crmplay check {args.client}` again.")
         return EXIT_BAD_INPUT
-    print("\nOK: the configuration and data can be used" + (" (see the warnings)." if warnings else "."))
+    if not supplied:
+        print("\nThe configuration can be used, but NO DATA IS SUPPLIED: the report will say so and hold no analysis.")
+    elif skipped:
+        print(f"\nOK: the configuration and data can be used, but {len(skipped)} chapter(s) will be skipped (see above).")
+    else:
+        print("\nOK: the configuration and data can be used" + (" (see the warnings)." if warnings else "."))
     return EXIT_OK
+
+
+def _print_coverage(config, supplied: list[str], args) -> list:
+    from crmplay.chapters.registry import chosen_steps
+    from crmplay.engine.checks import coverage_lines
+
+    lines, skipped = coverage_lines(config, supplied, chosen_steps(None), args.reports_root)
+    print("\n".join(lines))
+    return skipped
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,6 +165,8 @@ def _print_run(run, reports_root: Path) -> None:
         print(_table(_step_rows(run), ["step", "status", "time", "note"]))
     client_dir = reports_root / run.client
     print(f"Index:  {client_dir / 'index.html'}")
+    if (client_dir / "consultant" / "index.html").is_file():
+        print(f"Consultant index: {client_dir / 'consultant' / 'index.html'}")
     if (client_dir / "report.html").is_file() and not run.reason:
         print(f"Report: {client_dir / 'report.html'}")
 
@@ -208,10 +182,35 @@ def cmd_run(args) -> int:
     except PlaybookError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
-    _print_run(run, Path(args.reports_root).resolve())
+    reports_root = Path(args.reports_root).resolve()
+    _print_run(run, reports_root)
     if run.reason:
         return EXIT_BAD_INPUT
+    if args.pdf and (reports_root / run.client / "report.html").is_file():
+        code = _print_pdf(reports_root / run.client)
+        if code != EXIT_OK:
+            return code
     return EXIT_OK if run.ok else EXIT_FAILED
+
+
+def _print_pdf(client_dir: Path) -> int:
+    from crmplay.engine.pdf import PdfError, write_pdf
+
+    try:
+        path = write_pdf(client_dir)
+    except PdfError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+    print(f"PDF:    {path}")
+    return EXIT_OK
+
+
+def cmd_pdf(args) -> int:
+    client_dir = Path(args.reports_root).resolve() / args.client
+    if not (client_dir / "report.html").is_file():
+        _err(f"no report.html in {client_dir}: run `crmplay run {args.client}` first")
+        return EXIT_BAD_INPUT
+    return _print_pdf(client_dir)
 
 
 def cmd_batch(args) -> int:
@@ -231,7 +230,7 @@ def cmd_batch(args) -> int:
         line = f"{run.client}: {run.status} ({counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed)"
         if run.reason:
             line += f" - {run.reason.splitlines()[0]}"
-        print(line, file=sys.stderr if _progress_wanted(args) else sys.stdout, flush=True)
+        print(line, file=sys.stderr if _progress_wanted(args) and sys.stderr.isatty() else sys.stdout, flush=True)
 
     try:
         runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
@@ -259,44 +258,9 @@ def cmd_batch(args) -> int:
 # questionnaires
 
 
-def _name_list(text: str | None) -> list[str]:
-    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (``None`` or blanks give an empty list)."""
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _distinct_values(config, table: str, column: str) -> list[str]:
-    """The distinct non-blank values of ``table.column`` in order of first appearance, or ``[]``
-    when the client does not supply the table. Raises ``crmplay.data.DataError`` on bad data."""
-    if config is None or not config.has_table(table):
-        return []
-    from crmplay.data import load_table
-
-    values = load_table(config, table)[column].dropna().astype(str).str.strip()
-    return [v for v in dict.fromkeys(values) if v]
-
-
-def questionnaire_lists(config, features: str | None = None, needs: str | None = None
-                        ) -> tuple[list[str], list[str] | None]:
-    """The features (Kano) and needs (importance-performance) to ask about.
-
-    An explicit comma-separated ``features`` / ``needs`` list wins; otherwise the client's
-    ``kano_responses.feature`` / ``needs_ratings.need`` values (first appearance order). With
-    only one of the two lists known, it is used for both questionnaires. Returns
-    ``(features, needs)``; ``needs`` is ``None`` when it equals ``features``. Raises
-    ``ValueError`` when neither list can be found.
-    """
-    feature_list = _name_list(features) or _distinct_values(config, "kano_responses", "feature")
-    need_list = _name_list(needs) or _distinct_values(config, "needs_ratings", "need")
-    if not feature_list and not need_list:
-        raise ValueError("no features or needs to ask about: the client supplies neither a kano_responses "
-                         "nor a needs_ratings table; give them with --features \"a,b,c\" (and --needs)")
-    if not feature_list:
-        return need_list, None
-    return feature_list, need_list or None
-
-
 def cmd_questionnaires(args) -> int:
     from crmplay.chapters.registry import load_client_config
+    from crmplay.engine.scaffold import questionnaire_lists
     from crmplay.core.config import ConfigError
     from crmplay.data import DataError
     from crmplay.chapters.needs.questionnaires import write_questionnaires
@@ -433,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Exit 2 when there are errors.")
     p.add_argument("client")
     data_root(p)
+    p.add_argument("--reports-root", default=DEFAULT_REPORTS_ROOT, metavar="DIR",
+                   help="where the last report is, to check commentary.md's headings against it")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("run", help="run the playbook for one client",
@@ -441,7 +407,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "consultant/ pages with code, results/*.json and run.json.")
     p.add_argument("client")
     running(p)
+    p.add_argument("--pdf", action="store_true", help="also print report.pdf (needs Chromium and playwright)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("pdf", help="print a client's report to report.pdf",
+                       description="Print reports/<client>/report.html to report.pdf with Debian's "
+                                   "Chromium (driven by playwright): cover page, contents, page numbers.")
+    p.add_argument("client")
+    p.add_argument("--reports-root", default=DEFAULT_REPORTS_ROOT, metavar="DIR",
+                   help=f"where reports are (default: ./{DEFAULT_REPORTS_ROOT})")
+    p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("batch", help="run many clients in parallel and write the portfolio page",
                        description="Run every client under the data root (or the ones named), "
@@ -482,6 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "fa"), help="language of the one client written (default en)")
     p.add_argument("--seed", type=int, help="random seed (default: the demo's fixed seed)")
     p.set_defaults(func=cmd_demo)
+    from crmplay.engine.workspace import add_parsers as add_workspace_parsers
+
+    add_workspace_parsers(sub)
     return parser
 
 

@@ -7,7 +7,9 @@ file, so steps never edit each other's strings. A key missing from the Persian c
 back to English (and :func:`missing_keys` lists it); a key missing from English is an error.
 
 Formatting: ``fa`` uses Persian digits (۰-۹), the Persian thousands separator ``٬`` and
-decimal separator ``٫``, and Jalali dates; ``en`` uses ``1,234.5`` and ISO dates.
+decimal separator ``٫``, and Jalali dates; ``en`` uses ``1,234.5`` and ISO dates. Every figure a
+report shows goes through :func:`fmt_figure` (or the ``fmt_*`` function of its kind), and money
+is shown in the units a reader uses (``IRT 200.7 M`` / ``۲۰۰٫۷ میلیون تومان``).
 
 Example
 -------
@@ -15,6 +17,8 @@ Example
 '۱٬۲۳۴٫۵'
 >>> fmt_percent(0.256, "en")
 '25.6%'
+>>> fmt_money(200_699_545, "IRT")
+'IRT 200.7 M'
 """
 from __future__ import annotations
 
@@ -135,14 +139,75 @@ def fmt_percent(share: Any, lang: str = "en", decimals: int = 1, missing: str = 
     return text + ("٪" if lang == "fa" else "%")
 
 
+#: Large amounts are shown in the units a reader uses: (threshold, English suffix, Persian word).
+MONEY_UNITS = ((1e9, "B", "میلیارد"), (1e6, "M", "میلیون"))
+
+
 def fmt_money(x: Any, currency: str, lang: str = "en", decimals: int = 0, missing: str = "–") -> str:
-    """An amount with its currency code, e.g. ``USD 1,234`` / ``۱٬۲۳۴ ریال``."""
+    """An amount with its currency, in the units a reader uses.
+
+    From a million up the amount is shown in millions (``M`` / ``میلیون``) or billions (``B`` /
+    ``میلیارد``) with one decimal; below that in full, with ``decimals`` decimals. Money in the
+    client's currency (any code; IRR, IRT, USD and EUR have Persian names).
+
+    >>> fmt_money(200_699_545, "IRT"), fmt_money(200_699_545, "IRT", "fa")
+    ('IRT 200.7 M', '۲۰۰٫۷ میلیون تومان')
+    >>> fmt_money(1_200_000, "IRT"), fmt_money(45_000, "USD"), fmt_money(-3.2e9, "EUR")
+    ('IRT 1.2 M', 'USD 45,000', 'EUR -3.2 B')
+    """
     if _is_missing(x):
         return missing
-    number = fmt_number(x, lang, decimals)
+    value = float(x)
+    for threshold, suffix, word in MONEY_UNITS:
+        if abs(value) >= threshold:
+            number = fmt_number(value / threshold, lang, 1)
+            if lang == "fa":
+                return f"{number} {word} {CURRENCY_FA.get(currency, currency)}"
+            return f"{currency} {number} {suffix}"
+    number = fmt_number(value, lang, decimals)
     if lang == "fa":
         return f"{number} {CURRENCY_FA.get(currency, currency)}"
     return f"{currency} {number}"
+
+
+#: The kinds of figure :func:`fmt_figure` knows, with what each means.
+FIGURE_KINDS = {
+    "number": "a count or amount without unit, no decimals",
+    "number1": "a number with one decimal",
+    "number2": "a number with two decimals",
+    "percent": "a share 0-1 shown as a percentage with one decimal",
+    "signed": "a difference or NPS in points, with its sign and one decimal",
+    "money": "an amount in the client's currency (millions and billions shortened)",
+    "date": "a date (Jalali in Persian)",
+    "month": "a month (Jalali in Persian)",
+}
+
+
+def fmt_figure(x: Any, kind: str = "number", lang: str = "en", currency: str = "", missing: str = "–") -> str:
+    """Every figure a report shows, through one function: ``kind`` is one of
+    :data:`FIGURE_KINDS` (``number``, ``number1``, ``number2``, ``percent``, ``signed``,
+    ``money``, ``date``, ``month``). The same figure of the same kind is therefore rounded the
+    same way wherever it appears.
+
+    >>> fmt_figure(0.256, "percent"), fmt_figure(12, "signed", "fa"), fmt_figure(1234.5, "number1")
+    ('25.6%', '+۱۲٫۰', '1,234.5')
+    >>> fmt_figure(2_500_000, "money", "en", "IRT"), fmt_figure(None, "money")
+    ('IRT 2.5 M', '–')
+    """
+    if kind == "money":
+        return fmt_money(x, currency, lang, missing=missing)
+    if kind == "percent":
+        return fmt_percent(x, lang, 1, missing)
+    if kind == "signed":
+        return fmt_signed(x, lang, 1, missing)
+    if kind == "date":
+        return fmt_date(x, lang, missing)
+    if kind == "month":
+        return fmt_month(x, lang, missing)
+    decimals = {"number": 0, "number1": 1, "number2": 2}.get(kind)
+    if decimals is None:
+        raise ValueError(f"unknown figure kind {kind!r}; expected one of {', '.join(FIGURE_KINDS)}")
+    return fmt_number(x, lang, decimals, missing)
 
 
 CURRENCY_FA = {"IRR": "ریال", "IRT": "تومان", "USD": "دلار", "EUR": "یورو"}
@@ -194,6 +259,10 @@ class Translator:
 
     def money(self, x: Any, currency: str, decimals: int = 0) -> str:
         return fmt_money(x, currency, self.lang, decimals)
+
+    def figure(self, x: Any, kind: str = "number", currency: str = "") -> str:
+        """:func:`fmt_figure` in this language."""
+        return fmt_figure(x, kind, self.lang, currency)
 
     def date(self, d: Any) -> str:
         return fmt_date(d, self.lang)

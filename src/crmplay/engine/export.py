@@ -12,11 +12,16 @@ Three renderings of the same executed notebooks:
   prompts, errors and stderr kept.
 
 The template (``templates/crmplay_report``) extends nbconvert's ``lab`` template and loads
-nothing from the network: no scripts at all, inlined CSS, images as ``data:`` URIs and a
-Content-Security-Policy that blocks any remote resource. A table of contents is built from the
-``h1``/``h2`` headings after rendering; every table is wrapped so it scrolls sideways on a phone.
+nothing from the network: no scripts at all, inlined CSS, charts as inline SVG, images as
+``data:`` URIs and a Content-Security-Policy that blocks any remote resource. After rendering
+(:mod:`crmplay.engine.html`) a table of contents is built from the ``h1``/``h2`` headings, the
+consultant's commentary (``client_data/<client>/commentary.md``, :mod:`crmplay.engine.commentary`)
+is placed under its headings and every table cell is labelled for the stacked phone layout.
 
-The index pages (per client and the batch portfolio) live in :mod:`crmplay.engine.pages`.
+The combined report travels with an Excel copy of its tables (``report.xlsx``,
+:mod:`crmplay.engine.workbook`) and can be printed to ``report.pdf`` (:mod:`crmplay.engine.pdf`).
+The index pages (per client, the consultant's, and the batch portfolio) live in
+:mod:`crmplay.engine.pages`.
 """
 from __future__ import annotations
 
@@ -38,6 +43,8 @@ from crmplay.core.fileio import write_text
 from crmplay.core.i18n import LANGUAGES, direction, fmt_date, t
 from crmplay.core.privacy import escape
 from crmplay.core.resources import templates_dir
+from crmplay.engine.html import (NBCONVERT_GENERIC_ALT, URL_ATTRIBUTES, drop_outside_urls, finish_page,
+                                 is_inside_url)
 
 TEMPLATE_NAME = "crmplay_report"
 VARIANTS = ("stakeholder", "consultant")
@@ -70,6 +77,12 @@ class ReportContext:
         The run's date, formatted for the report language (Jalali for ``fa``).
     version : str
         crmplay version that produced the report.
+    firm, author, cover_note : str
+        ``[branding]`` texts for the header and the PDF's cover page ("" when not set).
+    data_supplied : bool
+        False when the client supplied no data table at all: every page then says so first.
+    commentary : tuple
+        The consultant's commentary sections (:class:`crmplay.engine.commentary.Section`).
     """
 
     client_id: str
@@ -79,6 +92,11 @@ class ReportContext:
     logo: str = ""
     run_date: str = ""
     version: str = __version__
+    firm: str = ""
+    author: str = ""
+    cover_note: str = ""
+    data_supplied: bool = True
+    commentary: tuple = ()
 
     @property
     def dir(self) -> str:
@@ -106,14 +124,21 @@ def make_context(config, lang: str | None = None, run_started=None) -> ReportCon
     """
     import datetime as _dt
 
+    from crmplay.engine.commentary import read_commentary
+
     lang = lang or config.language
     run_started = run_started or _dt.datetime.now(_dt.timezone.utc)
     logo = ""
-    if config.branding.logo:
-        logo = logo_data_uri(config.root / config.branding.logo)
+    branding = config.branding
+    if branding.logo:
+        logo = logo_data_uri(config.root / branding.logo)
     return ReportContext(
         client_id=config.id, client_name=config.client.name, lang=lang,
-        colour=config.branding.colour, logo=logo, run_date=fmt_date(run_started, lang),
+        colour=branding.colour, logo=logo, run_date=fmt_date(run_started, lang),
+        firm=getattr(branding, "firm", ""), author=getattr(branding, "author", ""),
+        cover_note=getattr(branding, "cover_note", ""),
+        data_supplied=any(config.has_table(name) for name in config.tables),
+        commentary=tuple(read_commentary(config.root)),
     )
 
 
@@ -214,7 +239,7 @@ def _exporter(variant: str):
 
 
 def render(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str = "stakeholder",
-           back_link: str | None = None) -> str:
+           back_link: str | None = None, combined: bool = False) -> str:
     """Render an executed notebook to one self-contained HTML page.
 
     Parameters
@@ -232,148 +257,33 @@ def render(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str = "
     chosen = select_cells(nb, ctx.lang, variant)
     if not has_heading(chosen):
         chosen.cells.insert(0, _title_cell(title))
-    return _render_selected(chosen, ctx, title=title, variant=variant, back_link=back_link)
+    return _render_selected(chosen, ctx, title=title, variant=variant, back_link=back_link, combined=combined)
 
 
 def _render_selected(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str,
-                     back_link: str | None) -> str:
+                     back_link: str | None, combined: bool = False) -> str:
     resources = {
         "crmplay": {
-            "variant": variant, "lang": ctx.lang, "dir": ctx.dir, "title": title,
+            "variant": variant, "combined": combined, "lang": ctx.lang, "dir": ctx.dir, "title": title,
             "client_name": ctx.client_name, "colour": ctx.colour, "logo": ctx.logo,
             "run_date": ctx.run_date, "version": ctx.version, "back_link": back_link or "",
+            "firm": ctx.firm, "author": ctx.author, "cover_note": ctx.cover_note,
+            "data_supplied": ctx.data_supplied,
             "labels": {
                 "run_date": ctx.label("run_date"),
                 "made_with": ctx.label("made_with", version=ctx.version),
                 "contents": ctx.label("contents"),
                 "back": ctx.label("back_to_index"),
+                "prepared_by": ctx.label("prepared_by"),
+                "no_data_title": ctx.label("no_data_title"),
+                "no_data_body": ctx.label("no_data_body"),
             },
         },
     }
     body, _ = _exporter(variant).from_notebook_node(nb, resources=resources)
-    return finish_page(body)
+    from crmplay.engine.commentary import add_commentary
 
-
-def finish_page(html: str) -> str:
-    """Post-process a rendered page: unique ids on ``h1``/``h2``, the table of contents in
-    ``nav.crm-toc``, ``crm-first`` on the first ``h1`` (no page break before it when printing),
-    every table wrapped in a sideways-scrolling box, and charts without a description (see
-    :func:`_describe_unlabelled_images`) described by their section."""
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html, "html.parser")
-    main = soup.find("main")
-    nav = soup.find("nav", class_="crm-toc")
-    if main is None:
-        return html
-    used = {tag["id"] for tag in soup.find_all(id=True)}
-    entries: list[tuple[str, str, str]] = []
-    first_h1 = True
-    for heading in main.find_all(["h1", "h2"]):
-        for anchor in heading.select("a.anchor-link"):
-            anchor.decompose()
-        text = heading.get_text(" ", strip=True)
-        if not text:
-            continue
-        current = heading.get("id")
-        if current:
-            used.discard(current)
-        hid = _unique_id(current or _slug(text), used)
-        heading["id"] = hid
-        entries.append((heading.name, hid, text))
-        if heading.name == "h1" and first_h1:
-            heading["class"] = list(heading.get("class", [])) + ["crm-first"]
-            first_h1 = False
-    _describe_unlabelled_images(soup, main)
-    drop_outside_urls(soup)
-    for table in main.find_all("table"):
-        parent = table.parent
-        if parent is not None and "crm-scroll" in (parent.get("class") or []):
-            continue
-        table.wrap(soup.new_tag("div", attrs={"class": "crm-scroll"}))
-    if nav is not None:
-        for node in nav.find_all(string=lambda s: isinstance(s, Comment)):
-            node.extract()
-        if entries:
-            ol = soup.new_tag("ol")
-            for level, hid, text in entries:
-                li = soup.new_tag("li", attrs={"class": f"crm-toc-{level}"})
-                a = soup.new_tag("a", href=f"#{hid}")
-                a.string = text
-                li.append(a)
-                ol.append(li)
-            nav.append(ol)
-        else:
-            nav.decompose()
-    return str(soup)
-
-
-#: The alt text nbconvert's HTML exporter puts on every image that has none.
-NBCONVERT_GENERIC_ALT = "No description has been provided for this image"
-
-
-#: Attributes that make a browser fetch or follow a URL.
-URL_ATTRIBUTES = ("src", "href", "srcset", "poster", "action", "formaction", "xlink:href", "background", "data")
-
-
-def is_inside_url(url: str, attribute: str) -> bool:
-    """True for a URL a stakeholder page may carry: a ``data:`` URI (for ``src``-like attributes),
-    a same-page anchor (``#...``) or a relative link with no scheme and no host."""
-    value = "".join(str(url).split()).lower()
-    if value.startswith("data:"):
-        return attribute != "href"
-    if value.startswith("//") or value.startswith("\\"):
-        return False
-    head = value.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    return ":" not in head
-
-
-def drop_outside_urls(soup) -> int:
-    """Remove every URL that would load from, or lead to, outside the report (and every
-    ``javascript:`` link): an image goes (its alt text stays), a link keeps its text. Text from
-    client data can reach a page as Markdown; this is the last gate. Returns how many went."""
-    dropped = 0
-    for tag in soup.find_all(True):
-        for attribute in URL_ATTRIBUTES:
-            value = tag.get(attribute)
-            if value is None or is_inside_url(value if isinstance(value, str) else " ".join(value), attribute):
-                continue
-            dropped += 1
-            if tag.name in ("img", "image", "iframe", "embed", "object", "video", "audio", "source", "script"):
-                tag.replace_with(tag.get("alt", "") or "")
-                break
-            del tag[attribute]
-    return dropped
-
-
-def _describe_unlabelled_images(soup, main) -> None:
-    """Charts shown with a description (``StepContext.show_figure``) keep it; the others would
-    carry nbconvert's generic text: they get "Chart: <the heading above them>" in the page's
-    language instead (or just "Chart" when no heading precedes them)."""
-    lang = (soup.html.get("lang") if soup.html else None) or "en"
-    for img in main.find_all("img"):
-        if img.get("alt") and img["alt"] != NBCONVERT_GENERIC_ALT:
-            continue
-        heading = img.find_previous(["h1", "h2", "h3", "h4"])
-        section = heading.get_text(" ", strip=True) if heading is not None else ""
-        try:
-            img["alt"] = t("report.chart_in_section", lang, section=section) if section else t("report.chart", lang)
-        except KeyError:  # a language without the strings: better the heading than nothing
-            img["alt"] = section or NBCONVERT_GENERIC_ALT
-
-
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-").lower()
-    return slug[:60] or "section"
-
-
-def _unique_id(base: str, used: set[str]) -> str:
-    candidate, n = base, 2
-    while candidate in used:
-        candidate = f"{base}-{n}"
-        n += 1
-    used.add(candidate)
-    return candidate
+    return add_commentary(finish_page(body), ctx.commentary, ctx.label("commentary"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,7 +298,7 @@ def write_step_pages(nb: NotebookNode, ctx: ReportContext, client_dir: str | Pat
     """
     client_dir = Path(client_dir)
     stakeholder = render(nb, ctx, title=title, variant="stakeholder", back_link="index.html")
-    consultant = render(nb, ctx, title=title, variant="consultant", back_link="../index.html")
+    consultant = render(nb, ctx, title=title, variant="consultant", back_link="index.html")
     write_text(client_dir / f"{step}.html", stakeholder)
     write_text(client_dir / "consultant" / f"{step}.html", consultant)
     return {"stakeholder": f"{step}.html", "consultant": f"consultant/{step}.html"}
@@ -434,16 +344,31 @@ def combined_notebook(chapters: Sequence[Chapter], lang: str,
 
 def write_combined_report(chapters: Sequence[Chapter], ctx: ReportContext, client_dir: str | Path,
                           missing: Iterable[tuple[str, str, str]] = ()) -> Path:
-    """Write ``report.html``: every chapter in one self-contained stakeholder file."""
+    """Write ``report.html`` (every chapter in one self-contained stakeholder file) and its
+    Excel copy ``report.xlsx`` (one sheet per table, :func:`crmplay.engine.workbook.write_workbook`).
+
+    A ``report.pdf`` printed from an earlier ``report.html`` is deleted (``crmplay pdf`` prints
+    a new one). An Excel copy that cannot be written is logged, never fails the report.
+    """
+    from crmplay.engine.workbook import write_workbook
+
+    client_dir = Path(client_dir)
     nb = combined_notebook(chapters, ctx.lang, missing)
     # No link back to the index: the file is meant to travel alone (e-mail).
     html = _render_selected(nb, ctx, title=ctx.label("report_title"), variant="stakeholder",
-                            back_link=None)
-    return write_text(Path(client_dir) / "report.html", html)
+                            back_link=None, combined=True)
+    path = write_text(client_dir / "report.html", html)
+    (client_dir / "report.pdf").unlink(missing_ok=True)
+    try:
+        write_workbook(html, client_dir / "report.xlsx", ctx.lang)
+    except Exception as exc:  # noqa: BLE001 - the HTML report stands on its own
+        _LOG.warning("report.xlsx could not be written: %s: %s", type(exc).__name__, exc)
+    return path
 
 
 __all__ = [
     "ReportContext", "Chapter", "make_context", "logo_data_uri", "select_cells", "render",
     "finish_page", "write_step_pages", "combined_order", "combined_notebook",
-    "write_combined_report", "LEAD_STEP",
+    "write_combined_report", "LEAD_STEP", "NBCONVERT_GENERIC_ALT", "URL_ATTRIBUTES", "drop_outside_urls",
+    "is_inside_url",
 ]

@@ -1,8 +1,13 @@
 """The index pages around the reports: one per client and the batch portfolio.
 
-- ``reports/<client>/index.html``: every playbook step with its status (done / skipped /
-  failed / not run), the reason, the time it took and links to its pages; the combined report;
-  and, when the run could not start, why (with the data problems).
+- ``reports/<client>/index.html`` (stakeholders): every playbook step with its status (done /
+  skipped / failed / not run), the reason and a link to its page; the combined report; a
+  notice first when the client supplied no data; and, when the run could not start, why (with
+  the data problems). It links no consultant page and shows no run time or version (those are
+  in its footer line and on the consultant's index);
+- ``reports/<client>/consultant/index.html`` (the consultant): the same steps with their run
+  times and the pages with code, the data problems and warnings, the commentary sections whose
+  heading no longer exists;
 - ``reports/index.html``: a portfolio table of all clients that have a ``run.json``: run
   status, per-step status and headline figures read from each client's ``results/*.json``
   (read defensively: an absent file or key shows as ``–``).
@@ -44,9 +49,12 @@ def _css() -> str:
 
 def _labels(lang: str) -> dict[str, str]:
     keys = ("run_date", "steps", "step", "status", "reason", "duration", "run_failed", "problems",
-            "full_report", "consultant_version", "index_title", "stale_moved")
+            "full_report", "consultant_version", "index_title", "stale_moved", "no_data_title",
+            "no_data_body", "consultant_index_title", "stakeholder_version", "commentary_unplaced",
+            "back_to_index")
     labels = {k: t(f"report.{k}", lang) for k in keys}
     labels["made_with"] = t("report.made_with", lang, version=__version__)
+    labels["run_facts"] = t("report.run_facts", lang, version=__version__)
     return labels
 
 
@@ -64,10 +72,12 @@ def status_label(status: str, lang: str) -> str:
 
 
 def write_client_index(run, ctx, client_dir: str | Path, playbook_steps: Sequence[Any]) -> Path:
-    """Write ``<client_dir>/index.html`` for a :class:`crmplay.engine.runner.ClientRun`.
+    """Write ``<client_dir>/index.html`` (stakeholders) and ``<client_dir>/consultant/index.html``
+    (the consultant) for a :class:`crmplay.engine.runner.ClientRun`.
 
     ``ctx`` is the client's :class:`crmplay.engine.export.ReportContext`; ``playbook_steps`` are all
-    the playbook's steps (those not in this run are listed as not run).
+    the playbook's steps (those not in this run are listed as not run). Returns the stakeholder
+    index.
     """
     client_dir = Path(client_dir)
     lang = ctx.lang
@@ -98,14 +108,37 @@ def write_client_index(run, ctx, client_dir: str | Path, playbook_steps: Sequenc
             "consultant_href": s.outputs.get("consultant", "") if ok else "",
         })
     more = max(0, run.problem_count + run.warning_count - len(run.problems))
-    html = _env().get_template("client_index.html.j2").render(
+    common = dict(
         lang=lang, dir=direction(lang), version=__version__, css=_css(), colour=ctx.colour,
-        logo=ctx.logo, client_name=ctx.client_name, title=labels["index_title"],
-        run_date=ctx.run_date, labels=labels, run=run, rows=rows, problems=run.problems,
+        logo=ctx.logo, client_name=ctx.client_name, run_date=ctx.run_date, labels=labels, run=run,
+        rows=rows, problems=run.problems,
         more_problems=t("report.more_problems", lang, count=fmt_number(more, lang), client=run.client) if more else "",
         has_report=(client_dir / "report.html").is_file() and not run.reason,
+        data_supplied=getattr(ctx, "data_supplied", True),
     )
+    for row in rows:  # consultant/index.html links its neighbours, and the stakeholder pages one level up
+        rel = row["consultant_href"]
+        row["consultant_page"] = rel.split("/", 1)[1] if rel.startswith("consultant/") else (f"../{rel}" if rel else "")
+    unplaced = _unplaced_commentary(ctx, client_dir)
+    consultant = _env().get_template("consultant_index.html.j2").render(
+        **common, title=labels["consultant_index_title"], back_link="../index.html",
+        back_label=labels["back_to_index"], unplaced=unplaced,
+    )
+    write_text(client_dir / "consultant" / "index.html", consultant)
+    html = _env().get_template("client_index.html.j2").render(**common, title=labels["index_title"])
     return write_text(client_dir / "index.html", html)
+
+
+def _unplaced_commentary(ctx, client_dir: Path) -> list[str]:
+    """Headings of the commentary sections that ``report.html`` has no place for."""
+    sections = getattr(ctx, "commentary", ())
+    report = client_dir / "report.html"
+    if not sections or not report.is_file():
+        return []
+    from crmplay.engine.commentary import page_headings, unplaced_sections
+
+    headings = page_headings(report.read_text(encoding="utf-8"))
+    return [s.heading for s in unplaced_sections(sections, headings)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,169 @@
+"""Finishing a rendered report page (after nbconvert): ids and the table of contents, tables
+that fit any screen, charts that describe themselves, and the last gate against outside URLs.
+(The consultant's commentary is placed afterwards: :func:`crmplay.engine.commentary.add_commentary`.)
+
+:func:`finish_page` is applied to every report page (:mod:`crmplay.engine.export`).
+"""
+from __future__ import annotations
+
+import re
+from crmplay.core.i18n import t
+
+#: The alt text nbconvert's HTML exporter puts on every image that has none.
+NBCONVERT_GENERIC_ALT = "No description has been provided for this image"
+
+#: Attributes that make a browser fetch or follow a URL.
+URL_ATTRIBUTES = ("src", "href", "srcset", "poster", "action", "formaction", "xlink:href", "background", "data")
+
+
+def finish_page(html: str) -> str:
+    """Post-process a rendered page.
+
+    - unique ids on ``h1``/``h2`` and the table of contents in ``nav.crm-toc``; ``crm-first``
+      on the first ``h1`` (no page break before it when printing);
+    - every table wrapped in a ``crm-scroll`` box (a safety net: tables reflow rather than
+      scroll, see the stylesheet), every cell labelled with its column header (``data-label``,
+      for the stacked phone layout);
+    - charts without a description described by their section
+      (see :func:`describe_unlabelled_charts`);
+    - every URL leading outside the report removed (:func:`drop_outside_urls`).
+    """
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(html, "html.parser")
+    main = soup.find("main")
+    nav = soup.find("nav", class_="crm-toc")
+    if main is None:
+        return html
+    used = {tag["id"] for tag in soup.find_all(id=True)}
+    entries: list[tuple[str, str, str]] = []
+    first_h1 = True
+    for heading in main.find_all(["h1", "h2"]):
+        for anchor in heading.select("a.anchor-link"):
+            anchor.decompose()
+        text = heading.get_text(" ", strip=True)
+        if not text:
+            continue
+        current = heading.get("id")
+        if current:
+            used.discard(current)
+        hid = _unique_id(current or _slug(text), used)
+        heading["id"] = hid
+        entries.append((heading.name, hid, text))
+        if heading.name == "h1" and first_h1:
+            heading["class"] = list(heading.get("class", [])) + ["crm-first"]
+            first_h1 = False
+    describe_unlabelled_charts(soup, main)
+    drop_outside_urls(soup)
+    for table in main.find_all("table"):
+        label_cells(table)
+        parent = table.parent
+        if parent is not None and "crm-scroll" in (parent.get("class") or []):
+            continue
+        table.wrap(soup.new_tag("div", attrs={"class": "crm-scroll"}))
+    if nav is not None:
+        for node in nav.find_all(string=lambda s: isinstance(s, Comment)):
+            node.extract()
+        if entries:
+            ol = soup.new_tag("ol")
+            for level, hid, text in entries:
+                li = soup.new_tag("li", attrs={"class": f"crm-toc-{level}"})
+                a = soup.new_tag("a", href=f"#{hid}")
+                a.string = text
+                li.append(a)
+                ol.append(li)
+            nav.append(ol)
+        else:
+            nav.decompose()
+    return str(soup)
+
+
+def label_cells(table) -> None:
+    """Give every body cell of ``table`` without one a ``data-label``: the text of its column's
+    header (first header row), so CSS can stack the row as "header: value" lines on a phone."""
+    header_row = table.find("tr")
+    if header_row is None or not header_row.find("th"):
+        return
+    names: list[str] = []
+    for th in header_row.find_all(["th", "td"], recursive=False):
+        span = int(th.get("colspan", 1) or 1) if str(th.get("colspan", "1")).isdigit() else 1
+        names += [th.get_text(" ", strip=True)] * max(span, 1)
+    body_rows = [tr for tr in table.find_all("tr") if tr is not header_row]
+    for tr in body_rows:
+        for i, cell in enumerate(tr.find_all(["td", "th"], recursive=False)):
+            if i < len(names) and not cell.has_attr("data-label"):
+                cell["data-label"] = names[i]
+
+
+def is_inside_url(url: str, attribute: str) -> bool:
+    """True for a URL a stakeholder page may carry: a ``data:`` URI (for ``src``-like attributes),
+    a same-page anchor (``#...``) or a relative link with no scheme and no host."""
+    value = "".join(str(url).split()).lower()
+    if value.startswith("data:"):
+        return attribute != "href"
+    if value.startswith("//") or value.startswith("\\"):
+        return False
+    head = value.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return ":" not in head
+
+
+def drop_outside_urls(soup) -> int:
+    """Remove every URL that would load from, or lead to, outside the report (and every
+    ``javascript:`` link): an image goes (its alt text stays), a link keeps its text. Text from
+    client data can reach a page as Markdown; this is the last gate. Returns how many went."""
+    dropped = 0
+    for tag in soup.find_all(True):
+        for attribute in URL_ATTRIBUTES:
+            value = tag.get(attribute)
+            if value is None or is_inside_url(value if isinstance(value, str) else " ".join(value), attribute):
+                continue
+            dropped += 1
+            if tag.name in ("img", "image", "iframe", "embed", "object", "video", "audio", "source", "script"):
+                tag.replace_with(tag.get("alt", "") or "")
+                break
+            del tag[attribute]
+    return dropped
+
+
+def describe_unlabelled_charts(soup, main) -> None:
+    """Charts shown with a description (``StepContext.show_figure``) keep it; the others would
+    carry nbconvert's generic text or none: they get "Chart: <the heading above them>" in the
+    page's language instead (or just "Chart" when no heading precedes them). Images get ``alt``,
+    inline SVG charts ``role="img"`` and ``aria-label``."""
+    lang = (soup.html.get("lang") if soup.html else None) or "en"
+
+    def description(node) -> str:
+        heading = node.find_previous(["h1", "h2", "h3", "h4"])
+        section = heading.get_text(" ", strip=True) if heading is not None else ""
+        try:
+            return t("report.chart_in_section", lang, section=section) if section else t("report.chart", lang)
+        except KeyError:  # a language without the strings: better the heading than nothing
+            return section or NBCONVERT_GENERIC_ALT
+
+    for img in main.find_all("img"):
+        if not img.get("alt") or img["alt"] == NBCONVERT_GENERIC_ALT:
+            img["alt"] = description(img)
+    for svg in main.find_all("svg"):
+        if svg.find_parent("svg") is not None:
+            continue
+        if not svg.get("aria-label"):
+            svg["role"] = "img"
+            svg["aria-label"] = description(svg)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-").lower()
+    return slug[:60] or "section"
+
+
+def _unique_id(base: str, used: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in used:
+        candidate = f"{base}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+__all__ = ["finish_page", "label_cells", "is_inside_url", "drop_outside_urls", "describe_unlabelled_charts",
+           "NBCONVERT_GENERIC_ALT", "URL_ATTRIBUTES"]
