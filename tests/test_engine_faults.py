@@ -64,7 +64,7 @@ def test_a_run_killed_mid_step_leaves_the_previous_report_whole_and_the_next_run
         {"id": "omega", "title": "Omega", "notebook": "reader_step.ipynb", "depends_on": ["alpha"]},
     ])
     slow = write_playbook(tmp_path / "slow.toml", [
-        {"id": "alpha", "title": "Alpha", "notebook": "slow_step.ipynb"},
+        {"id": "alpha", "title": "Alpha", "notebook": "sleep_step.ipynb"},
         {"id": "omega", "title": "Omega", "notebook": "reader_step.ipynb", "depends_on": ["alpha"]},
     ])
     client_dir = tmp_path / "reports" / "acme"

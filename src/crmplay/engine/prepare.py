@@ -48,6 +48,9 @@ def prepare(client: str, data_root: str, reports_root: str, lang: str, steps: li
             plan.inputs[spec.file] = sha256_file(config.table_path(name))
     if config.branding.logo:
         plan.inputs[config.branding.logo] = sha256_file(config.root / config.branding.logo)
+    plan.notebooks, plan.notebook_problems = client_notebooks(client_dir, playbook_steps)
+    for step_id, path in plan.notebooks.items():
+        plan.inputs[f"{OVERRIDE_FOLDER}/{step_id}.ipynb"] = sha256_file(path)
     problems = check_data(config)
     errors = [p for p in problems if p.get("severity", "error") == "error"]
     plan.problem_count = len(errors)
@@ -72,6 +75,60 @@ def prepare(client: str, data_root: str, reports_root: str, lang: str, steps: li
         # Selected or not, an earlier run's outputs of a step without data are stale now.
         plan.cleared += clear_step_outputs(reports_dir, step.id, plan.step_ids)
     return plan
+
+
+#: The folder of a client's own chapter notebooks: ``client_data/<client>/notebooks/<step>.ipynb``
+#: replaces the stock notebook of ``<step>`` for that client.
+OVERRIDE_FOLDER = "notebooks"
+
+
+def client_notebooks(client_dir: str | Path, steps: Sequence[Step]) -> tuple[dict[str, str], dict[str, str]]:
+    """The client's own chapter notebooks: ``({step id: path}, {step id: why it cannot be used})``.
+
+    A notebook ``<client_dir>/notebooks/<step>.ipynb`` replaces the stock notebook of ``<step>``
+    for that client. It is used only when it resolves (after symbolic links) inside the client
+    folder and its ``parameters`` cell declares every parameter of the stock notebook's
+    (``papermill.inspect_notebook``); otherwise the step fails with the reason (never silently
+    falls back on the stock chapter). Files named after no step are ignored.
+    """
+    client_dir = Path(client_dir)
+    found: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    if not (client_dir / OVERRIDE_FOLDER).is_dir():
+        return found, problems
+    for step in steps:
+        rel = f"{OVERRIDE_FOLDER}/{step.id}.ipynb"
+        if not (client_dir / rel).is_file():
+            continue
+        try:
+            path = inside(client_dir, rel)
+        except OutsideFolderError as exc:
+            problems[step.id] = f"the client's notebook {rel} is refused: {exc}"
+            continue
+        why = override_problem(path, step.notebook)
+        if why:
+            problems[step.id] = f"the client's notebook {rel} cannot replace {Path(step.notebook).name}: {why}"
+        else:
+            found[step.id] = str(path)
+    return found, problems
+
+
+def override_problem(notebook: str | Path, stock: str | Path) -> str | None:
+    """Why ``notebook`` cannot stand in for the ``stock`` notebook, or ``None``: its ``parameters``
+    cell must declare every parameter the stock notebook declares."""
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # noqa: BLE001 - unreadable or not a notebook
+        return f"it cannot be read ({type(exc).__name__}: {one_line(exc)})"
+    wanted = list(papermill.inspect_notebook(str(stock))) if Path(stock).is_file() else []
+    if not declared:
+        return f"it has no cell tagged 'parameters' (it must declare {', '.join(wanted)})"
+    absent = [name for name in wanted if name not in declared]
+    if absent:
+        return f"its parameters cell does not declare {', '.join(absent)}"
+    return None
 
 
 def check_data(config) -> list[dict[str, Any]]:
@@ -158,4 +215,4 @@ def client_refusal(client: str, data_root: str | Path, reports_root: str | Path)
     return None
 
 
-__all__ = ["prepare", "failed_plan", "check_data", "sha256_file", "run_date", "client_refusal"]
+__all__ = ["prepare", "failed_plan", "check_data", "client_notebooks", "override_problem", "OVERRIDE_FOLDER", "sha256_file", "run_date", "client_refusal"]

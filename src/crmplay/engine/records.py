@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from crmplay import __version__
@@ -39,6 +40,10 @@ class StepRun:
     #: render | start), ``cell`` (1-based index of the cell, or None), ``exception`` (type name,
     #: or None) and ``message``; ``None`` for a step that did not fail.
     error: dict[str, Any] | None = None
+    #: the notebook that was executed (absolute path) and whether it is the client's own
+    #: (``client_data/<client>/notebooks/<step>.ipynb``, replacing the stock chapter notebook).
+    notebook: str | None = None
+    override: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,6 +112,15 @@ class RunPlan:
     client_name: str = ""
     step_ids: list[str] = field(default_factory=list)  # every step of the playbook, selected or not
     cleared: list[str] = field(default_factory=list)  # outputs deleted because the step's data is absent
+    #: step id -> the client's own notebook replacing the stock one (``client_data/<client>/notebooks/<step>.ipynb``)
+    notebooks: dict[str, str] = field(default_factory=dict)
+    #: step id -> why the client's own notebook cannot be used (the step then fails, naming it)
+    notebook_problems: dict[str, str] = field(default_factory=dict)
+
+    def notebook_for(self, step: Step) -> tuple[Path, bool]:
+        """The notebook to execute for ``step`` and whether it is the client's own (an override)."""
+        own = self.notebooks.get(step.id)
+        return (Path(own), True) if own else (Path(step.notebook), False)
 
 
 def failure(kind: str, message: str, *, cell: int | None = None, exception: str | None = None) -> dict[str, Any]:

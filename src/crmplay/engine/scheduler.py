@@ -13,6 +13,7 @@ from crmplay.engine.finish import emergency_run, finish, locked_run
 from crmplay.engine.lock import ClientLock, ClientLockedError
 from crmplay.engine.prepare import client_refusal, failed_plan, prepare
 from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_line
+from crmplay.engine import progress as _progress
 from crmplay.engine.step import execute_step, quiet_logs
 
 
@@ -43,41 +44,59 @@ class _InlineExecutor(Executor):
         return future
 
 
-def _pool(workers: int) -> Executor:
-    if workers <= 1:
-        return _InlineExecutor()
+def _context():
     # forkserver (POSIX) or spawn: never fork a process that may hold threads (tqdm, zmq).
     # The fork server imports the heavy modules once, so each worker starts warm.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["crmplay.engine.scheduler", "crmplay.engine.export", "papermill", "nbconvert", "nbformat"])
-    else:
-        ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=quiet_logs)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _init_worker(events) -> None:
+    """A worker process starts: quiet logs, and its steps report progress to ``events``."""
+    quiet_logs()
+    _progress.install(events)
+
+
+def _pool(workers: int, events=None) -> Executor:
+    if workers <= 1:
+        return _InlineExecutor()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+                               initargs=(events,))
 
 
 class Scheduler:
-    """Submits prepare / step / finish tasks as their inputs become ready."""
+    """Submits prepare / step / finish tasks as their inputs become ready.
 
-    def __init__(self, workers: int, *, progress: bool, total: int):
+    ``progress`` (see :func:`crmplay.engine.progress.mode_for`): True shows a bar per step in a
+    terminal and a line per step start and end outside one (a log, CI); False shows nothing.
+    """
+
+    def __init__(self, workers: int, *, progress: bool | str | None, total: int):
         self.workers = workers
-        self.pool = _pool(workers)
-        self.bar = None
-        if progress and total:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, unit="step", desc="crmplay", leave=True)
+        mode = _progress.mode_for(progress)
+        # Workers report through a multiprocessing queue; inline (one worker) through a plain one.
+        events = None if mode is None else (_context().Queue() if workers > 1 else None)
+        self.reporter = None if mode is None else _progress.Reporter(mode, total, events)
+        self._events = None if self.reporter is None else self.reporter.events
+        if workers <= 1:
+            _progress.install(self._events)
+        self.pool = _pool(workers, self._events)
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.workers <= 1:
+            _progress.install(None)
+        if self.reporter is not None:
+            self.reporter.close()
 
     def _submit(self, fn, *args) -> Future:
         try:
             return self.pool.submit(fn, *args)
         except BrokenProcessPool:
-            self.pool = _pool(self.workers)
+            self.pool = _pool(self.workers, self._events)
             return self.pool.submit(fn, *args)
 
     def run(self, jobs: list[tuple], on_client_done) -> list[ClientRun]:
@@ -113,6 +132,7 @@ class Scheduler:
             refusal = client_refusal(client, job[1], job[2])
             if refusal is not None:
                 finished[client] = locked_run(job, refusal)
+                self._note("client", client, status="refused", reason=refusal)
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
@@ -121,6 +141,7 @@ class Scheduler:
                 locks[client] = lock.acquire()
             except ClientLockedError as exc:
                 finished[client] = locked_run(job, str(exc))
+                self._note("client", client, status="refused", reason=str(exc))
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
@@ -154,6 +175,7 @@ class Scheduler:
                     results[client] = {}
                     submitted[client] = set()
                     if plan.error:
+                        self._note("client", client, status="failed", reason=plan.error.splitlines()[0])
                         self._advance(len(spec[client][4]), f"{client}: failed")
                         for step in plan.steps:
                             results[client][step.id] = StepRun(step.id, step.title_for(plan.lang), "skipped",
@@ -166,6 +188,7 @@ class Scheduler:
                                 results[client][step.id] = StepRun(step.id, step.title_for(plan.lang), "skipped",
                                                                    reason=reason, missing_tables=tables)
                                 submitted[client].add(step.id)
+                                self._note("skipped", client, step.id, reason=reason)
                                 self._advance(1, f"{client}:{step.id}")
                     submit_ready(client)
                 elif kind == "step":
@@ -177,6 +200,7 @@ class Scheduler:
                         why = f"the worker running this step stopped: {one_line(exc)}"
                         outcome = StepRun(step.id, step.title_for(plan.lang), "failed", reason=why,
                                           error=failure("worker", why, exception=type(exc).__name__))
+                        self._note("end", client, step_id, status="failed", reason=why)
                     results[client][step_id] = outcome
                     self._advance(1, f"{client}:{step_id} {outcome.status}")
                     submit_ready(client)
@@ -187,14 +211,17 @@ class Scheduler:
                     else:
                         run = emergency_run(plan, list(results[client].values()), exc)
                     finished[client] = run
+                    self._note("client", client, status=run.status, duration_s=run.duration_s)
                     locks.pop(client).release()
                     if on_client_done is not None:
                         on_client_done(run)
 
     def _advance(self, n: int, label: str) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(label[:40], refresh=False)
-            self.bar.update(n)
+        self._note("advance", "", n=n, label=label)
+
+    def _note(self, kind: str, client: str, step: str = "", **data) -> None:
+        if self.reporter is not None:
+            self.reporter.put(kind, client, step, **data)
 
 
 __all__ = ["Scheduler", "worker_count", "available_cores"]

@@ -4,6 +4,11 @@ never raises here, it comes back as a failed :class:`StepRun` with the reason.
 
 - parameters: the notebook's ``parameters`` cell must declare :data:`PARAMETERS`
   (``papermill.inspect_notebook``); otherwise the step fails without starting a kernel;
+- the notebook: the stock chapter notebook, or the client's own
+  (``client_data/<client>/notebooks/<step>.ipynb``, chosen by :func:`crmplay.engine.prepare.prepare`;
+  ``notebook`` and ``override`` in ``run.json``, a note on the consultant's page);
+- progress: the step's start, each cell and its end are reported through
+  :mod:`crmplay.engine.progress` (a bar per step in a terminal, a line per start and end outside one);
 - execution: kernel ``python3`` on this very interpreter, a per-cell time limit, the kernel's
   stderr kept in a log (quoted in the reason when the kernel dies);
 - outputs: the executed notebook is written to a temporary folder inside the client's reports
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmplay.core.steps import Step
+from crmplay.engine import progress
 from crmplay.engine.outputs import WORK_PREFIX, open_stage, publish_step_outputs, retire_failed_step
 from crmplay.engine.records import StepRun, failure, first_line, now_iso, one_line
 
@@ -58,11 +64,13 @@ def execute_step(plan: RunPlan, step: Step) -> StepRun:
     title = step.title_for(plan.lang)
     client_dir = Path(plan.reports_root) / plan.client
     started_at, t0 = now_iso(), time.perf_counter()
-    run = StepRun(step.id, title, "failed", started_at=started_at)
+    notebook, override = plan.notebook_for(step)
+    run = StepRun(step.id, title, "failed", started_at=started_at, notebook=str(notebook), override=override)
+    progress.emit("start", plan.client, step.id, cells=progress.cell_count(notebook), override=override)
     try:
-        problem = check_parameters(step.notebook)
+        problem = plan.notebook_problems.get(step.id) or check_parameters(notebook)
     except Exception as exc:  # noqa: BLE001 - unreadable notebook
-        problem = f"cannot read the notebook {step.notebook.name}: {one_line(exc)}"
+        problem = f"cannot read the notebook {notebook.name}: {one_line(exc)}"
     reason = None if problem is None else failure("parameters", problem)
     if reason is None:
         client_dir.mkdir(parents=True, exist_ok=True)
@@ -71,7 +79,7 @@ def execute_step(plan: RunPlan, step: Step) -> StepRun:
             # reports/<client>/ changes until the step has finished and its pages are rendered.
             stage = open_stage(Path(work), client_dir, plan.client)
             executed = Path(work) / f"{step.id}.ipynb"
-            reason = _execute(plan, step, executed, Path(work), stage.parent)
+            reason = _execute(plan, step, notebook, executed, Path(work), stage.parent)
             if reason is None:
                 reason = _publish(plan, step, executed, stage, run)
             if reason is None:
@@ -89,6 +97,7 @@ def execute_step(plan: RunPlan, step: Step) -> StepRun:
         run.reason, run.error = reason["message"], reason
     run.ended_at = now_iso()
     run.duration_s = round(time.perf_counter() - t0, 2)
+    progress.emit("end", plan.client, step.id, status=run.status, duration_s=run.duration_s)
     return run
 
 
@@ -139,8 +148,9 @@ def _kernel_manager(log_path: Path):
     return _KernelManager
 
 
-def _execute(plan: RunPlan, step: Step, output: Path, work: Path, reports_root: Path) -> dict[str, Any] | None:
-    """Run papermill; ``None`` on success, else the failure record (:func:`failure`)."""
+def _execute(plan: RunPlan, step: Step, notebook: Path, output: Path, work: Path,
+             reports_root: Path) -> dict[str, Any] | None:
+    """Run papermill on ``notebook``; ``None`` on success, else the failure record (:func:`failure`)."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -149,13 +159,14 @@ def _execute(plan: RunPlan, step: Step, output: Path, work: Path, reports_root: 
     def on_cell_start(cell=None, cell_index=None, **_):
         current["index"] = cell_index
         current["source"] = getattr(cell, "source", "") if cell is not None else ""
+        progress.emit("cell", plan.client, step.id, index=cell_index, source=first_line(current["source"])[:60])
 
     log_path = work / "kernel.log"
     parameters = {"client": plan.client, "data_root": plan.data_root,
                   "reports_root": str(reports_root), "lang": plan.lang}
     try:
         papermill.execute_notebook(
-            str(step.notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, execution_timeout=plan.timeout, start_timeout=120,
             cwd=str(work), kernel_manager_class=_kernel_manager(log_path), on_cell_start=on_cell_start,
         )
@@ -186,6 +197,8 @@ def _publish(plan: RunPlan, step: Step, executed: Path, client_dir: Path, run: S
 
     try:
         nb = nbformat.read(str(executed), as_version=4)
+        if run.override:
+            mark_override(nb, plan, step)
         run.outputs = write_step_pages(nb, plan.context, client_dir, step.id, run.title)
         write_text(client_dir / "consultant" / f"{step.id}.ipynb", nbformat.writes(nb))
         run.outputs["notebook"] = f"consultant/{step.id}.ipynb"
@@ -204,6 +217,30 @@ def _publish(plan: RunPlan, step: Step, executed: Path, client_dir: Path, run: S
 
 
 
+
+
+def mark_override(nb, plan: RunPlan, step: Step) -> None:
+    """Say on the consultant's page (a cell tagged ``remove``: never on the stakeholder's) that the
+    chapter comes from the client's own notebook, placed after the chapter's opening headings."""
+    from html import escape
+
+    import nbformat
+
+    from crmplay.core.i18n import t
+    from crmplay.engine.prepare import OVERRIDE_FOLDER
+
+    text = t("workspace.override_note", plan.lang, client=escape(plan.client),
+             notebook=escape(f"{OVERRIDE_FOLDER}/{step.id}.ipynb"), stock=escape(Path(step.notebook).name))
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["tags"] = ["remove", "crmplay-override"]
+    at = 0
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "markdown" and c.source.lstrip().startswith("# "):
+            at = i + 1
+        elif at:
+            break
+    nb.cells.insert(at, cell)
+    nb.metadata.setdefault("crmplay", {})["override"] = f"{OVERRIDE_FOLDER}/{step.id}.ipynb"
 
 
 def _where(current: dict[str, Any]) -> str:
@@ -236,4 +273,4 @@ def _log_tail(path: Path, lines: int = 2) -> str:
 
 
 
-__all__ = ["PARAMETERS", "KERNEL_NAME", "execute_step", "check_parameters", "quiet_logs"]
+__all__ = ["PARAMETERS", "KERNEL_NAME", "execute_step", "check_parameters", "quiet_logs", "mark_override"]

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import pandas as pd
 
@@ -64,6 +64,7 @@ from crmplay.chapters.dimensions.measures import (
 from crmplay.chapters.dimensions.options import Options, validate_options
 from crmplay.chapters.dimensions.rules import DIMENSION_IDS, Measure, ScoreRule, map_attributes, map_categories, rules_for
 from crmplay.core.figures import as_list, figures_of, integer, rounded
+from crmplay.core.explore import Explorable
 from crmplay.core.frameworks import DIMENSIONS, get_item
 
 
@@ -123,8 +124,38 @@ class DimensionScore:
 
 
 @dataclass(frozen=True)
-class Scorecard:
-    """The ten dimensions scored, ranked, with KPIs. Build it with :func:`build_scorecard`."""
+class Scorecard(Explorable):
+    """The ten dimensions scored, ranked, with KPIs. Build it with :func:`build_scorecard`.
+
+    Its tables (``card.tables()``; displayed in JupyterLab it shows each one's first rows):
+    ``TABLES`` says what each holds.
+    """
+
+    EXPLORE_NAME: ClassVar[str] = "card"
+    TABLES: ClassVar[dict[str, str]] = {
+        "table()": "one row per dimension (framework order): id, group, performance and target (1-5), gap "
+                   "(scale points, negative = shortfall), importance (0-1), weight, priority_score, priority "
+                   "(1 = first), performance_kind (data | assessment | none)",
+        "measure_table()": "one row per measure scoring a dimension: dimension, rule, source, value (in the "
+                           "rule's unit), score (1-5), n (observations)",
+        "kpi_table()": "one row per KPI to track: dimension, kpi, current, unit, target",
+    }
+
+    def explore_summary(self) -> dict[str, Any]:
+        """Which inputs the scorecard had, and the top opportunities."""
+        return {"inputs": ", ".join(k for k, v in self.inputs.items() if v) or "none",
+                "missing inputs": ", ".join(k for k, v in self.inputs.items() if not v) or "none",
+                "top opportunities": ", ".join(d.id for d in self.top) or "none"}
+
+    def measure_table(self) -> pd.DataFrame:
+        """One row per measure (see ``TABLES``)."""
+        rows = [{"dimension": d.id, "rule": m.rule, "source": m.label, "value": m.value, "score": m.score, "n": m.n}
+                for d in self.dimensions for m in d.measures]
+        return pd.DataFrame(rows, columns=["dimension", "rule", "source", "value", "score", "n"])
+
+    def kpi_table(self) -> pd.DataFrame:
+        """One row per KPI (see ``TABLES``)."""
+        return pd.DataFrame([k.to_dict() for k in self.kpis], columns=["dimension", "kpi", "current", "unit", "target"])
 
     dimensions: tuple[DimensionScore, ...]
     kpis: tuple[KpiRow, ...]

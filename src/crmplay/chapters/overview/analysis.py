@@ -12,6 +12,8 @@ enum values), never ids, names or free text.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -19,9 +21,48 @@ from crmplay.data.intake import ClientIntake
 from crmplay.data.problems import Problem, sort_problems
 from crmplay.data.schemas import TABLE_SCHEMAS
 from crmplay.core.steps import Step
+from crmplay.core.explore import Explorable
 
 #: Column kinds whose values are shown in stakeholder problem listings (no personal data).
 SHOWN_VALUE_KINDS = ("number", "date", "flag", "score", "enum")
+
+
+@dataclass(frozen=True)
+class OverviewAnalysis(Explorable):
+    """The data overview's tables, computed once by :func:`analyse` (the functions below, unchanged).
+
+    ``data.tables()`` gives them as DataFrames; displayed in JupyterLab it shows each one's
+    first rows. ``checks`` are the transaction counts of :func:`transaction_checks`.
+    """
+
+    EXPLORE_NAME: ClassVar[str] = "data"
+    TABLES: ClassVar[dict[str, str]] = {
+        "supplied": "one row per configured table: table, file, format, encoding, rows, canonical_columns, "
+                    "extra_columns, date_min, date_max, errors, warnings (see supplied_tables)",
+        "filled": "one row per column of each readable table: table, column, name, canonical, required, "
+                  "filled and missing (shares 0-1 of rows; see completeness)",
+        "problem_kinds": "problems counted by table, severity and kind (n), errors first",
+        "readiness": "one row per step: step, title, title_fa, status (ready | blocked | missing), needs, "
+                     "missing, blocked_by (tables)",
+    }
+
+    intake: ClientIntake = field(repr=False)
+    supplied: pd.DataFrame
+    filled: pd.DataFrame
+    problem_kinds: pd.DataFrame
+    readiness: pd.DataFrame
+    checks: dict[str, int]
+
+    def explore_summary(self) -> dict[str, Any]:
+        return {"tables supplied": len(self.supplied), "errors": len(self.intake.errors),
+                "warnings": len(self.intake.warnings), **self.checks}
+
+
+def analyse(intake: ClientIntake, steps: list[Step]) -> OverviewAnalysis:
+    """Every table of the data overview for ``intake`` and the playbook's ``steps``."""
+    return OverviewAnalysis(intake=intake, supplied=supplied_tables(intake), filled=completeness(intake),
+                            problem_kinds=problem_counts(intake.problems), readiness=step_readiness(intake, steps),
+                            checks=purchase_checks(intake))
 
 
 def supplied_tables(intake: ClientIntake) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 what to do next."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,8 +41,25 @@ def display_supplied(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
                          for a, b in zip(df["date_min"], df["date_max"])]
     for c in ("canonical_columns", "extra_columns", "errors", "warnings"):
         out[c] = out[c].map(lambda v: tr.number(v)).astype(object)
+    out["format"] = out["format"].map(lambda v: _plain_label(tr, "format", v)).astype(object)
+    out["encoding"] = out["encoding"].map(lambda v: _plain_label(tr, "encoding", v)).astype(object)
     return out[["table", "file", "format", "encoding", "rows", "canonical_columns", "extra_columns", "date_range",
                 "errors", "warnings"]]
+
+
+def _plain_label(tr: Any, kind: str, value: Any) -> Any:
+    """A file format or text encoding in the report language's words (``data_overview.<kind>.<key>``,
+    the key being the value in lower case with ``_`` for anything but letters and digits), else
+    the value as it is.
+
+    >>> from crmplay.core.i18n import Translator
+    >>> _plain_label(Translator("fa"), "encoding", "Windows-1256"), _plain_label(Translator("en"), "format", "csv")
+    ('عربی-فارسی ویندوز (۱۲۵۶)', 'csv')
+    """
+    if not isinstance(value, str) or not value.strip():
+        return value
+    key = re.sub(r"[^0-9a-z]+", "_", value.strip().lower()).strip("_")
+    return _label(tr, f"data_overview.{kind}.{key}", value)
 
 
 def display_problems(df: pd.DataFrame, tr: Any) -> pd.DataFrame:
