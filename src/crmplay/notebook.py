@@ -163,7 +163,8 @@ class StepContext:
         figure, or the named source of the default)."""
         rows = pd.DataFrame(self.config.assumptions())
         rows["key"] = rows["key"].map(lambda k: self.tr(f"core.assumption.{k}") if _has_key(f"core.assumption.{k}", self.lang) else k)
-        rows["value"] = rows["value"].map(lambda v: self.tr("core.not_set") if v is None else self.tr.number(v, 2))
+        rows["value"] = [self.tr("core.not_set") if v is None else self.tr.figure(v, kind, self.currency)
+                         for v, kind in zip(rows["value"], rows["kind"])]
         rows["source"] = rows["source"].map(lambda s: self.tr("core.client_figure") if s == "client" else cite(s, self.lang))
         self.show_table(rows[["key", "value", "source"]],
                         headers={"key": "core.assumption_header", "value": "core.value_header", "source": "core.source_header"})

@@ -195,7 +195,7 @@ class ClientConfig:
                 value = self.referrals_per_promoter()
             client = f.name in given
             rows.append({"key": f.name, "value": value, "source": "client" if client else f.metadata["source"],
-                         "note": "" if client else f.metadata.get("note", "")})
+                         "note": "" if client else f.metadata.get("note", ""), "kind": f.metadata["kind"]})
         return rows
 
     @property

@@ -20,6 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
+#: The combined report and its copies: retired with the step pages when a run cannot start.
+COMBINED_OUTPUTS = ("report.html", "report.pdf", "report.xlsx")
 #: Prefix of a step's temporary work folder inside ``reports/<client>/``.
 WORK_PREFIX = ".work-"
 
@@ -77,14 +79,13 @@ def clear_step_outputs(client_dir: str | Path, step_id: str, step_ids: Sequence[
 
 
 def retire_step_outputs(client_dir: str | Path, step_ids: Sequence[str]) -> list[str]:
-    """Move every step output of ``step_ids`` and the combined ``report.html`` under
+    """Move every step output of ``step_ids`` and the combined report (:data:`COMBINED_OUTPUTS`) under
     ``client_dir/_stale/`` (same relative paths, replacing older stale copies), for a run that
     could not start: the folder then holds no page that looks current, and the consultant
     still has the previous run's pages. Returns the moved paths, relative to ``client_dir``."""
     client_dir = Path(client_dir)
     paths = [p for s in step_ids for p in step_output_files(client_dir, s, step_ids)]
-    if (client_dir / "report.html").is_file():
-        paths.append(client_dir / "report.html")
+    paths += [client_dir / name for name in COMBINED_OUTPUTS if (client_dir / name).is_file()]
     moved = []
     for path in paths:
         rel = path.relative_to(client_dir)
