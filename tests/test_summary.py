@@ -3,7 +3,6 @@ with partial results (a step failed, one skipped), stale files, malformed files 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,14 @@ def _load(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+#: The NPS chapter's one "real change" figure (points) for the fixture survey (schema 2 of nps.json).
+REAL_CHANGE = 5.4
+
+
 def _full() -> dict:
-    return {step: _load(f"{step}.json") for step in S.SUMMARY_STEPS}
+    full = {step: _load(f"{step}.json") for step in S.SUMMARY_STEPS}
+    full["nps"].setdefault("real_change_points", REAL_CHANGE)
+    return full
 
 
 def _reports(tmp_path: Path, steps, run: dict | None = None, client: str = "acme") -> Path:
@@ -34,7 +39,7 @@ def _reports(tmp_path: Path, steps, run: dict | None = None, client: str = "acme
     results.mkdir(parents=True)
     for step in steps:
         # the fixtures as the current steps write them: with their record's schema version
-        payload = {"schema_version": registry.step(step).results.SCHEMA_VERSION, **_load(f"{step}.json")}
+        payload = {"schema_version": registry.step(step).results.SCHEMA_VERSION, **_full()[step]}
         (results / f"{step}.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     if run is not None:
         (tmp_path / client / "run.json").write_text(json.dumps(run), encoding="utf-8")
@@ -79,8 +84,11 @@ def test_full_summary_action_plan_follows_the_rules():
     # the biggest needs gap outside the three dimension priorities: clear bills
     gap = next(a for a in s.actions if a.rule == "close_need_gap")
     assert gap.values["need"][1]["en"] == "Clear, accurate bills"
+    # one "real change" rule: the NPS chapter's figure, not one of the summary's own
     margin = next(a for a in s.actions if a.rule == "measure_again").values["margin"][1]
-    assert margin == pytest.approx((-8.5 + 16.3) / 2 * math.sqrt(2))
+    assert margin == REAL_CHANGE
+    evidence = P.action_evidence(next(a for a in s.actions if a.rule == "measure_again"), "en")
+    assert "more than 5.4 points" in evidence and "-12.4 (likely between -16.3 and -8.5)" in evidence
     for a in s.actions:
         assert a.horizon in S.HORIZONS and a.source_step in S.SUMMARY_STEPS
         assert P.action_text(a, "en") and P.action_evidence(a, "en") and P.action_evidence(a, "fa")
@@ -146,15 +154,24 @@ def test_summary_from_partial_results_says_which_step_did_not_run_and_why(tmp_pa
     assert status["loyalty"][0] == "failed" and "ValueError" in status["loyalty"][1]
     assert set(status) == {"needs", "loyalty"}
     assert s.needs_gaps == [] and s.loyalty is None and s.nps is not None and len(s.dimensions) == 3
-    # the plan starts by getting the two chapters to run; nothing is built on their absent figures
-    assert _rules(s, 30)[:2] == ["collect_data", "fix_step"]
-    assert [a.source_step for a in s.actions[:2]] == ["needs", "loyalty"]
+    # the consultant's list starts by getting the two chapters to run; the stakeholders' plan never
+    # tells the client to run a chapter, and nothing in it is built on the absent figures
+    assert [a.rule for a in s.consultant_actions] == ["collect_data", "fix_step"]
+    assert [a.source_step for a in s.consultant_actions] == ["needs", "loyalty"]
+    assert not {"collect_data", "fix_step", "run_step"} & {r.removesuffix("_plain") for r in _rules(s)}
     assert not {"loyalty_pilot", "loyalty_launch", "loyalty_redesign", "at_risk", "at_risk_value",
                 "close_need_gap"} & set(_rules(s))
     needs_en = P.section_markdown(s, "needs", "en")
-    assert needs_en.startswith("The “Customer-needs audit” chapter was skipped: no needs data")
+    assert needs_en.startswith("The “Customer-needs audit” chapter was skipped: the data it needs was not supplied")
+    assert "not run: Customer-needs audit; Loyalty program design" not in P.section_markdown(s, "status", "en")
+    assert "“Customer-needs audit”; “Loyalty program design”" in P.section_markdown(s, "status", "en")
     loyalty_en = P.section_markdown(s, "loyalty", "en")
-    assert "failed" in loyalty_en and "<script>" not in loyalty_en and "&lt;script&gt;" in loyalty_en
+    assert "could not be completed" in loyalty_en and "ValueError" not in loyalty_en
+    # the runner's reasons (English, escaped) are for the consultant
+    why = P.actions_frame(s, "en", consultant=True)["evidence"].tolist()
+    assert "no needs data" in why[0] and "ValueError" in why[1]
+    assert "&lt;script&gt;" in P.action_evidence(s.consultant_actions[1], "en")
+    assert "<script>" not in P.action_evidence(s.consultant_actions[1], "en")
     assert "ممیزی نیازهای مشتری" in P.section_markdown(s, "missing", "fa")
     out = P.results_record(s).to_json()
     json.dumps(out, allow_nan=False)
@@ -179,8 +196,11 @@ def test_results_left_over_from_an_earlier_run_are_set_aside():
 def test_nothing_ran_and_no_manifest():
     s = S.build_summary({}, None)
     assert [(m.step, m.status) for m in s.missing] == [(step, "not_run") for step in S.SUMMARY_STEPS]
-    assert _rules(s) == ["run_step_plain"] * 4 and {a.horizon for a in s.actions} == {30}
-    for section in P.SECTIONS[:-1]:
+    assert s.actions == [] and [a.rule for a in s.consultant_actions] == ["run_step_plain"] * 4
+    assert s.nothing_ran
+    assert P.section_markdown(s, "status", "en").startswith("**No data has been supplied for this report yet")
+    assert "داده‌ای" in P.section_markdown(s, "status", "fa")
+    for section in P.SECTIONS[1:-1]:
         assert "has no results yet" in P.section_markdown(s, section, "en")
     json.dumps(P.results_record(s).to_json(), allow_nan=False)
 
@@ -218,7 +238,7 @@ def test_malformed_results_give_a_page_not_a_traceback():
     assert s.nps is None and s.loyalty is None
     assert [g["label_en"] for g in s.needs_gaps] == ["7"]
     assert [d["id"] for d in s.dimensions] == ["clear_bills"]
-    for section in P.SECTIONS:
+    for section in P.SECTIONS[1:]:  # the opening "status" section is empty when every step ran
         assert P.section_markdown(s, section, "en")
     json.dumps(P.results_record(s).to_json(), allow_nan=False)
 
@@ -235,9 +255,11 @@ def test_any_mix_of_results_and_statuses_gives_a_complete_page(present, statuses
     s = S.build_summary(results, run, currency="IRT")
     missing = {m.step for m in s.missing}
     assert missing == set(S.SUMMARY_STEPS) - present
-    # every step that did not run has an action that names it
-    assert missing <= {a.source_step for a in s.actions if a.rule.startswith(("collect_data", "fix_step", "run_step"))}
-    for section in P.SECTIONS:
+    # every step that did not run has a consultant's action that names it, and none in the plan
+    assert missing == {a.source_step for a in s.consultant_actions}
+    assert not any(a.rule.startswith(("collect_data", "fix_step", "run_step")) for a in s.actions)
+    assert bool(P.section_markdown(s, "status", lang)) == bool(missing)
+    for section in P.SECTIONS[1:]:  # the opening "status" section is empty when every step ran
         assert P.section_markdown(s, section, lang)
     assert len(P.actions_frame(s, lang)) == len(s.actions)
     json.dumps(P.results_record(s).to_json(), allow_nan=False)
@@ -257,7 +279,7 @@ def test_step_titles_come_from_the_registry():
     assert P.step_title("unknown_step", "en", TITLES) == "unknown_step"
     s = S.build_summary({}, {"steps": {"loyalty": "failed: boom"}}, titles=TITLES)
     assert "طراحی برنامه‌ی وفاداری" in P.section_markdown(s, "loyalty", "fa")
-    assert P.results_record(s).to_json()["actions"][2]["action"].count("Loyalty program design") == 1
+    assert P.results_record(s).to_json()["consultant_actions"][2]["action"].count("Loyalty program design") == 1
 
 
 # ------------------------------------------------------------------------------------------
@@ -319,7 +341,7 @@ def test_results_record_declares_every_key():
     from crmplay.chapters.summary.results import SummaryResults
 
     keys = ["currency", "nps", "needs_gaps", "loyalty", "dimensions", "top_dimensions", "actions", "missing",
-            "statuses", "portfolio"]
+            "statuses", "portfolio", "consultant_actions", "dimensions_measured"]
     fields = dataclasses.fields(SummaryResults)
     assert [f.name for f in fields] == keys and all(f.metadata.get("doc") and f.metadata.get("unit") for f in fields)
     record = P.results_record(S.build_summary(_full(), None, currency="IRT", titles=TITLES))
@@ -338,5 +360,5 @@ def test_the_summary_reads_typed_records_like_plain_figures(tmp_path):
 def test_the_notebook_reads_records_titles_and_the_manifest_it_is_given():
     nb = json.loads((ROOT / "notebooks" / "05_executive_summary.ipynb").read_text(encoding="utf-8"))
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert "registry.read_results(ctx.reports_root, ctx.client)" in code and "registry.steps()" in code
+    assert "registry.read_results(ctx.reports_root, ctx.client" in code and "registry.steps()" in code
     assert "read_inputs" not in code

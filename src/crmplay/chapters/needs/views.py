@@ -130,9 +130,10 @@ def quotes_html(heading: str, quotes: list[tuple[str, str]]) -> str:
     through ``ctx.quote``); the heading and labels are escaped here.
 
     >>> quotes_html("In their words", [("Billing", "too long")])
-    "<h4>In their words</h4><ul class='crm-quotes'><li><b>Billing</b>: <bdi>&ldquo;too long&rdquo;</bdi></li></ul>"
+    "<h4>In their words</h4><ul class='crm-quotes'><li><b>Billing</b>: <bdi class='crm-verbatim' dir='auto'>&ldquo;too long&rdquo;</bdi></li></ul>"
     """
-    items = "".join(f"<li><b>{escape(label)}</b>: <bdi>&ldquo;{quote}&rdquo;</bdi></li>" for label, quote in quotes)
+    items = "".join(f"<li><b>{escape(label)}</b>: <bdi class='crm-verbatim' dir='auto'>&ldquo;{quote}&rdquo;</bdi></li>"
+                    for label, quote in quotes)
     return f"<h4>{escape(heading)}</h4><ul class='crm-quotes'>{items}</ul>"
 
 

@@ -29,6 +29,83 @@ def _axis_format(ax, fmt: Formatter | None, axis: str = "x") -> None:
     target.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
 
 
+# The numbered-marker layout (the same as the needs chapter's; chapters share no code: the lead
+# may move it into crmplay.charts).
+#: Marker area (points²) of a numbered chart: room for a two-digit number at :data:`KEY_PT`.
+MARKER_AREA = 330
+#: Text size (points) of the markers' numbers and of the key under a numbered chart.
+KEY_PT = 10.0
+#: Characters per line of the key before an entry wraps (at :data:`KEY_PT`, phone width).
+KEY_WRAP = 52
+
+
+def _digits(n: int, lang: str) -> str:
+    return str(n).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) if lang == "fa" else str(n)
+
+
+def numbered_key_lines(names: list[str], lang: str = "en") -> list[str]:
+    """The key of a numbered chart: ``"1  name"`` per point, long names wrapped with a hanging
+    indent.
+
+    >>> numbered_key_lines(["Clear bills", "Low-balance alerts"])
+    ['1  Clear bills', '2  Low-balance alerts']
+    """
+    import textwrap
+
+    out = []
+    for i, name in enumerate(names, start=1):
+        lines = textwrap.wrap(str(name), KEY_WRAP) or [str(name)]
+        out.append(f"{_digits(i, lang)}  " + "\n     ".join(lines))
+    return out
+
+
+def numbered_figure(n_lines: int, height: float = 4.4) -> tuple[Figure, object, object]:
+    """A phone-wide figure with the chart on top and room for a key of ``n_lines`` lines below."""
+    key_height = 0.3 + 0.19 * n_lines
+    fig, (ax, key) = new_figure(4.6, height + key_height, nrows=2,
+                                gridspec_kw={"height_ratios": [height, key_height]})
+    return fig, ax, key
+
+
+def _numbered(ax, key_ax, points: list[tuple[float, float, str, str]], lang: str = "en") -> None:
+    """Numbered markers and their key, a layout whose labels cannot collide (issue 12).
+
+    ``points`` are ``(x, y, name, colour)`` in data units; the axes limits must be set. Points
+    are numbered from the top (highest y) down; markers that would touch (centres closer than
+    a marker's diameter, measured on the drawn figure) are drawn as one marker with every
+    number beside it. The key lists number and
+    name under the chart (right-aligned in Persian)."""
+    order = sorted(range(len(points)), key=lambda i: (-points[i][1], points[i][0]))
+    number = {i: k + 1 for k, i in enumerate(order)}
+    ax.figure.draw_without_rendering()  # the final layout: distances in display units
+    diameter = MARKER_AREA ** 0.5 * ax.figure.dpi / 72
+    clusters: list[dict] = []
+    for i in order:
+        px, py = ax.transData.transform((points[i][0], points[i][1]))
+        for c in clusters:
+            if ((c["px"] - px) ** 2 + (c["py"] - py) ** 2) ** 0.5 < diameter:
+                c["members"].append(i)
+                break
+        else:
+            clusters.append({"px": px, "py": py, "members": [i]})
+    for c in clusters:
+        x, y, _, colour = points[c["members"][0]]
+        ax.scatter([x], [y], s=MARKER_AREA, color=colour, edgecolors="white", linewidths=1, zorder=3)
+        if len(c["members"]) == 1:
+            ax.text(x, y, _digits(number[c["members"][0]], lang), ha="center", va="center", color="white",
+                    fontsize=KEY_PT, fontweight="bold", zorder=4)
+        else:
+            sep = "، " if lang == "fa" else ", "
+            ax.annotate(sep.join(_digits(number[m], lang) for m in c["members"]), (x, y), xytext=(11, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=KEY_PT, fontweight="bold",
+                        zorder=4)
+    key_ax.axis("off")
+    lines = numbered_key_lines([points[i][2] for i in order], lang)
+    rtl = lang == "fa"
+    key_ax.text(1.0 if rtl else 0.0, 1.0, label("\n".join(lines)), transform=key_ax.transAxes,
+                ha="right" if rtl else "left", va="top", fontsize=KEY_PT, linespacing=1.35)
+
+
 def distribution_chart(distribution: pd.DataFrame, title: str, xlabel: str, ylabel: str,
                        group_labels: Mapping[str, str], fmt: Formatter | None = None) -> Figure:
     """Bars of the number of answers per score, coloured by group (detractor/passive/promoter)."""
@@ -143,45 +220,41 @@ def drivers_chart(names: Sequence[str], shares: Sequence[float], low: Sequence[f
 
 def importance_performance_chart(names: Sequence[str], performance: Sequence[float],
                                  importance: Sequence[float], title: str, xlabel: str, ylabel: str,
-                                 quadrant_labels: Mapping[str, str], fmt: Formatter | None = None) -> Figure:
+                                 quadrant_labels: Mapping[str, str], fmt: Formatter | None = None,
+                                 lang: str = "en") -> Figure:
     """Attributes by performance (x, 0-1 of the rating scale) and importance (y, share of R²).
 
     Lines at the mean performance and the mean importance split the plane; the top-left
     quadrant (important, rated low) is where to act first. ``quadrant_labels`` has keys
-    ``fix``, ``keep``, ``watch``, ``maintain``.
+    ``fix``, ``keep``, ``watch``, ``maintain``. Each attribute is a numbered marker, named in a
+    key under the chart, so no two labels can overlap (``lang`` sets the key's digits and side).
     """
-    fig, ax = new_figure(8, 5.2)
     x = np.asarray(performance, dtype=float)
     y = np.asarray(importance, dtype=float)
+    fig, ax, key = numbered_figure(sum(len(n.split("\n")) for n in numbered_key_lines([label(n) for n in names], lang)),
+                                   height=4.2)
     mx, my = np.nanmean(x), np.nanmean(y)
     fix = (y >= my) & (x < mx)
-    ax.scatter(x, y, s=70, c=np.where(fix, BAD, "#1f4e79"), zorder=3)
-    # Labels of points that nearly touch go below instead of above, so they do not overlap.
-    span_x = (np.nanmax(x) - np.nanmin(x)) or 1.0
-    span_y = (np.nanmax(y) - np.nanmin(y)) or 1.0
-    placed: list[tuple[float, float]] = []
-    for xi, yi, name in sorted(zip(x, y, names), key=lambda p: -p[1]):
-        crowded = any(abs(xi - px) < 0.25 * span_x and abs(yi - py) < 0.06 * span_y for px, py in placed)
-        ax.annotate(label(name), (xi, yi), textcoords="offset points", xytext=(6, -13 if crowded else 4),
-                    fontsize=9)
-        placed.append((xi, yi))
     ax.axvline(mx, color="#888888", linestyle="--", linewidth=1)
     ax.axhline(my, color="#888888", linestyle="--", linewidth=1)
     xpad = max(0.05, 0.15 * (np.nanmax(x) - np.nanmin(x))) if len(x) else 0.1
-    ypad = max(0.02, 0.15 * (np.nanmax(y) - np.nanmin(y))) if len(y) else 0.1
+    # bands above and below the points for the quadrant names: no marker under them
+    ypad = max(0.03, 0.3 * (np.nanmax(y) - np.nanmin(y))) if len(y) else 0.1
     ax.set_xlim(np.nanmin(x) - xpad, np.nanmax(x) + 2 * xpad)
-    ax.set_ylim(max(0, np.nanmin(y) - ypad), np.nanmax(y) + ypad)
+    ax.set_ylim(np.nanmin(y) - ypad, np.nanmax(y) + ypad)
     corners = {"fix": (0.02, 0.97, "left", "top"), "keep": (0.98, 0.97, "right", "top"),
                "watch": (0.02, 0.03, "left", "bottom"), "maintain": (0.98, 0.03, "right", "bottom")}
-    for key, (cx, cy, ha, va) in corners.items():
-        if key in quadrant_labels:
-            ax.text(cx, cy, label(quadrant_labels[key]), transform=ax.transAxes, ha=ha, va=va, fontsize=9,
-                    color=BAD if key == "fix" else "#555555", fontweight="bold" if key == "fix" else "normal")
+    for k, (cx, cy, ha, va) in corners.items():
+        if k in quadrant_labels:
+            ax.text(cx, cy, label(quadrant_labels[k]), transform=ax.transAxes, ha=ha, va=va, fontsize=10,
+                    color=BAD if k == "fix" else "#555555", fontweight="bold" if k == "fix" else "normal")
     _axis_format(ax, fmt, "x")
     _axis_format(ax, fmt, "y")
     ax.set_title(label(title))
     ax.set_xlabel(label(xlabel))
     ax.set_ylabel(label(ylabel))
+    _numbered(ax, key, [(xi, yi, label(name), BAD if f else "#1f4e79")
+                        for xi, yi, name, f in zip(x, y, names, fix) if np.isfinite(xi) and np.isfinite(yi)], lang)
     return fig
 
 
@@ -207,5 +280,5 @@ def themes_chart(names: Sequence[str], table: pd.DataFrame, title: str, xlabel: 
     return fig
 
 
-__all__ = ["distribution_chart", "forest_chart", "trend_chart", "drivers_chart", "importance_performance_chart",
+__all__ = ["numbered_key_lines", "numbered_figure", "distribution_chart", "forest_chart", "trend_chart", "drivers_chart", "importance_performance_chart",
            "themes_chart"]

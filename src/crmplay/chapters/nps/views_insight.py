@@ -62,7 +62,7 @@ def show_importance_performance(ctx: StepContext, a: NpsAnalysis | None) -> None
     ctx.show_figure(charts.importance_performance_chart(
         [attribute_label(x, tr) for x in t["attribute"]], t["performance_scaled"], t["importance_share"],
         tr("nps.drivers.ipa_title"), tr("nps.drivers.ipa_x"), tr("nps.drivers.ipa_y"), quadrants,
-        fmt=lambda v: tr.number(v, 2)))
+        fmt=lambda v: tr.number(v, 2), lang=ctx.lang))
     first = fix_first(a)
     if first:
         ctx.say("nps.drivers.fix_first", attributes=join([attribute_label(x, tr) for x in first], tr))
@@ -111,7 +111,7 @@ def quotes_html(ctx: StepContext, a: NpsAnalysis) -> str:
         for row in rows.itertuples():
             who = tr("nps.themes.group_said", group=tr(f"nps.group.{row.group}_short"),
                      score=tr.number(row.score) if not pd.isna(row.score) else tr("nps.not_available"))
-            parts.append(f'<blockquote class="crm-quote">{ctx.quote(row.comment)}'
+            parts.append(f'<blockquote class="crm-quote"><bdi class="crm-verbatim" dir="auto">{ctx.quote(row.comment)}</bdi>'
                          f"<br><small>— {escape(who)}</small></blockquote>")
     return "\n".join(parts)
 

@@ -45,6 +45,7 @@ def nps_headline(nps: Mapping[str, Any] | None) -> dict[str, Any] | None:
                         key=lambda d: -share_of[d["attribute"]])
         moved = [{"item": d["attribute"], "kind": "attribute", "direction": "driver",
                   "importance_share": share_of[d["attribute"]], "evidence": None} for d in ranked[:2]]
+    benchmark = nps.get("benchmark") if isinstance(nps.get("benchmark"), Mapping) else {}
     return {
         "nps": number(nps.get("nps")), "ci_low": number(nps.get("ci_low")), "ci_high": number(nps.get("ci_high")),
         "n": integer(nps.get("n")), "method": nps.get("method"), "confidence": number(nps.get("confidence")),
@@ -53,7 +54,18 @@ def nps_headline(nps: Mapping[str, Any] | None) -> dict[str, Any] | None:
         "what_moved": moved[:3],
         "drivers": [{"attribute": d["attribute"], "importance_share": share_of[d["attribute"]]}
                     for d in sorted(drivers, key=lambda d: -(share_of.get(d["attribute"]) or 0.0))],
+        "real_change_points": number(nps.get("real_change_points")),
+        "benchmark": number(benchmark.get("value")),
+        "waves": _last_waves(nps.get("waves")),
     }
+
+
+def _last_waves(waves: Any, k: int = 2) -> list[dict[str, Any]]:
+    """The last ``k`` survey waves with a score (oldest first): wave, n, nps, ci_low, ci_high."""
+    table = as_list(waves.get("table")) if isinstance(waves, Mapping) else []
+    rows = [w for w in table if isinstance(w, Mapping) and number(w.get("nps")) is not None and w.get("wave") is not None]
+    return [{"wave": str(w["wave"]), "n": integer(w.get("n")), "nps": number(w.get("nps")),
+             "ci_low": number(w.get("ci_low")), "ci_high": number(w.get("ci_high"))} for w in rows[-k:]]
 
 
 def _driver_share(d: Mapping[str, Any], nps: Mapping[str, Any]) -> float | None:
@@ -99,6 +111,18 @@ def loyalty_headline(loyalty: Mapping[str, Any] | None) -> dict[str, Any] | None
             "at_risk_customers": integer(loyalty.get("at_risk_customers")), "at_risk_value": number(loyalty.get("at_risk_value"))}
 
 
+def measured_dimensions(dims: Mapping[str, Any] | None) -> int | None:
+    """How many of the ten dimensions have a measured performance (``None``: no results).
+
+    >>> measured_dimensions({"dimensions": [{"id": "clear_bills", "performance": 2.0}, {"id": "turn_unhappy"}]})
+    1
+    """
+    if not isinstance(dims, Mapping):
+        return None
+    return sum(1 for d in as_list(dims.get("dimensions"))
+               if isinstance(d, Mapping) and d.get("id") in DIMENSION_IDS and number(d.get("performance")) is not None)
+
+
 def dimension_priorities(dims: Mapping[str, Any] | None, k: int = 3) -> list[dict[str, Any]]:
     """The top ``k`` dimension priorities with their figures and evidence."""
     if not isinstance(dims, Mapping):
@@ -127,4 +151,4 @@ def dimension_priorities(dims: Mapping[str, Any] | None, k: int = 3) -> list[dic
     return out
 
 
-__all__ = ["nps_headline", "needs_gaps", "loyalty_headline", "dimension_priorities"]
+__all__ = ["nps_headline", "needs_gaps", "loyalty_headline", "measured_dimensions", "dimension_priorities"]

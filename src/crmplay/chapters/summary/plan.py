@@ -3,8 +3,11 @@
 Rules, in the order they are applied (each action carries the figures that triggered it and
 the step it came from; :mod:`crmplay.chapters.summary.views` writes it in words):
 
+For the consultant only (:func:`consultant_actions`, never in the stakeholders' plan): a step
+that did not run -> collect its data / fix it and run it again (reason).
+
 30 days
-  1. a step that did not run -> collect its data / fix it and run it again (reason);
+  1. (none: a missing step is the consultant's to-do, see above)
   2. top dimension priority -> its quick-win practice (``Dimension.quick_win`` of
      :mod:`crmplay.core.frameworks`; the lasting fix instead when the quick win is the detractor
      call-back of rule 4);
@@ -20,18 +23,19 @@ the step it came from; :mod:`crmplay.chapters.summary.views` writes it in words)
 90 days
   9. top dimension priority -> its lasting fix (``Dimension.lasting_fix``);
   10. a loyalty pilot -> launch to everyone if the pilot's sales lift beats the break-even lift;
-  11. an NPS with an interval -> survey again; only a change larger than the interval's
-      half-width x sqrt(2) (the margin of a difference of two independent surveys of the same
-      size) is a real change.
+  11. an NPS -> survey again; only a change larger than the NPS chapter's ``real_change_points``
+      (the half-width of the two-sample interval of a difference between two surveys of this
+      size, Rocks 2016: THE one "real change" figure of the report) is a real change.
 
 Example
 -------
->>> [(a.horizon, a.rule) for a in plan_actions(None, [], None, [{"id": "clear_bills"}], [])]
+>>> [(a.horizon, a.rule) for a in plan_actions(None, [], None, [{"id": "clear_bills"}])]
 [(30, 'dimension_plain'), (90, 'dimension_lasting_plain')]
+>>> [a.rule for a in consultant_actions([StepStatus("nps", "skipped", "no survey")])]
+['collect_data']
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -58,15 +62,24 @@ class Action:
     values: dict[str, tuple[str, Any]] = field(default_factory=dict)
 
 
-def plan_actions(nps: dict[str, Any] | None, gaps: list[dict[str, Any]], loyalty: dict[str, Any] | None,
-                 dims: list[dict[str, Any]], missing: Sequence[StepStatus]) -> list[Action]:
-    """The 30/60/90-day plan from the headlines (rules in the module docstring)."""
-    actions: list[Action] = []
+def consultant_actions(missing: Sequence[StepStatus]) -> list[Action]:
+    """The consultant's to-do list: one action per step that did not run (collect its data, fix
+    it, or run it). Shown on the consultant's page only: a stakeholder's plan never tells the
+    client to run a chapter."""
+    actions = []
     for s in missing:
         rule = {"skipped": "collect_data", "failed": "fix_step"}.get(s.status, "run_step")
         if not s.reason:
             rule += "_plain"
         actions.append(Action(30, rule, s.step, {"step": ("step", s.step), "reason": ("reason", s.reason)}))
+    return actions
+
+
+def plan_actions(nps: dict[str, Any] | None, gaps: list[dict[str, Any]], loyalty: dict[str, Any] | None,
+                 dims: list[dict[str, Any]]) -> list[Action]:
+    """The stakeholders' 30/60/90-day plan from the headlines (rules in the module docstring):
+    only actions built on figures that were measured."""
+    actions: list[Action] = []
     closed_loop = bool(nps) and ((nps.get("detractors") or 0) > 0 or (nps.get("detractor_share") or 0) > 0)
     if dims:
         actions.append(_dimension_action(30, dims[0], _quick_win(dims[0]["id"], closed_loop)))
@@ -109,11 +122,14 @@ def plan_actions(nps: dict[str, Any] | None, gaps: list[dict[str, Any]], loyalty
         actions.append(_dimension_action(90, dims[0], LASTING_FIX[dims[0]["id"]]))
     if pilot and loyalty.get("break_even_lift") is not None:
         actions.append(Action(90, "loyalty_launch", "loyalty", {"lift": ("share1", loyalty["break_even_lift"])}))
-    if nps and nps.get("ci_low") is not None and nps.get("ci_high") is not None:
-        margin = (nps["ci_high"] - nps["ci_low"]) / 2 * math.sqrt(2)
-        actions.append(Action(90, "measure_again", "nps", {
-            "margin": ("number0", margin), "nps": ("points", nps["nps"]),
-            "low": ("points", nps["ci_low"]), "high": ("points", nps["ci_high"])}))
+    if nps:
+        has_ci = nps.get("ci_low") is not None and nps.get("ci_high") is not None
+        margin = nps.get("real_change_points")
+        rule = ("measure_again" if has_ci and margin is not None else
+                "measure_again_no_margin" if has_ci else "measure_again_plain")
+        actions.append(Action(90, rule, "nps", {
+            "margin": ("real_change", margin), "nps": ("points", nps["nps"]),
+            "low": ("points", nps.get("ci_low")), "high": ("points", nps.get("ci_high"))}))
     return actions
 
 
@@ -132,4 +148,4 @@ def _dimension_action(horizon: int, d: Mapping[str, Any], practice: str) -> Acti
     return Action(horizon, rule if horizon != 90 else rule.replace("dimension", "dimension_lasting"), "dimensions", values)
 
 
-__all__ = ["HORIZONS", "SCALE_SOURCES", "Action", "plan_actions"]
+__all__ = ["HORIZONS", "SCALE_SOURCES", "Action", "consultant_actions", "plan_actions"]

@@ -23,19 +23,43 @@ from crmplay.chapters.summary.plan import Action
 from crmplay.chapters.summary.results import SummaryResults
 from crmplay.chapters.summary.statuses import StepStatus
 from crmplay.core.frameworks import get_item
-from crmplay.core.i18n import fmt_money, fmt_number, fmt_percent, fmt_signed, has, t
+from crmplay.core.i18n import fmt_figure, fmt_money, fmt_number, fmt_percent, has, t
 from crmplay.core.labels import attribute_label, theme_label
 from crmplay.core.privacy import escape
 
-SECTIONS = ("nps", "needs", "loyalty", "dimensions", "missing")
+SECTIONS = ("status", "nps", "needs", "loyalty", "dimensions", "missing")
 ACTION_HEADERS = {"horizon": "summary.header.horizon", "action": "summary.header.action",
                   "evidence": "summary.header.evidence", "source": "summary.header.source"}
 
 
+def nps_points(value: Any, lang: str = "en") -> str:
+    """An NPS, an end of its interval or a change of NPS as the page writes it: signed, one
+    decimal, as the NPS chapter does (the one formatter for these figures on the page).
+
+    >>> nps_points(-5.7123), nps_points(12, "fa")
+    ('-5.7', '+۱۲٫۰')
+    """
+    return fmt_figure(value, "signed", lang)
+
+
+def real_change_text(value: Any, lang: str = "en") -> str:
+    """The NPS chapter's "real change" figure (points), one decimal as that chapter writes it.
+
+    >>> real_change_text(5.3738)
+    '5.4'
+    """
+    return fmt_figure(value, "number1", lang)
+
+
 def section_markdown(summary: Summary, section: str, lang: str = "en") -> str:
-    """One section of the page (``nps``, ``needs``, ``loyalty``, ``dimensions``, ``missing``)
-    as markdown. A section whose step did not run says which step and why."""
+    """One section of the page (``status``, ``nps``, ``needs``, ``loyalty``, ``dimensions``,
+    ``missing``) as markdown. A section whose step did not run says which step and why.
+
+    ``status`` opens the page: when no chapter ran it says so (nothing on the page comes from
+    data); when some did not, it names them; when all ran it is empty (``""``)."""
     cur = summary.currency
+    if section == "status":
+        return _status_markdown(summary, lang)
     if section == "missing":
         if not summary.missing:
             return t("summary.page.all_ran", lang)
@@ -65,6 +89,8 @@ def section_markdown(summary: Summary, section: str, lang: str = "en") -> str:
         return text
     # dimensions
     if not summary.dimensions:
+        if summary.dimensions_measured == 0:  # nothing measured: no claim that targets are met
+            return t("summary.page.dimensions_unmeasured", lang)
         return t("summary.page.dimensions_none", lang)
     lines = [t("summary.page.dimensions_intro", lang), ""]
     for d in summary.dimensions:
@@ -97,12 +123,14 @@ def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
         return t("summary.page.nps_none", lang)
     lines = []
     if nps.get("ci_low") is not None and nps.get("ci_high") is not None:
-        lines.append(t("summary.page.nps", lang, nps=fmt_signed(nps["nps"], lang, 1), low=fmt_signed(nps["ci_low"], lang, 1),
-                       high=fmt_signed(nps["ci_high"], lang, 1), n=fmt_number(nps.get("n"), lang),
+        lines.append(t("summary.page.nps", lang, nps=nps_points(nps["nps"], lang), low=nps_points(nps["ci_low"], lang),
+                       high=nps_points(nps["ci_high"], lang), n=fmt_number(nps.get("n"), lang),
                        confidence=fmt_percent(nps.get("confidence") or 0.95, lang, 0)))
     else:
-        lines.append(t("summary.page.nps_no_ci", lang, nps=fmt_signed(nps["nps"], lang, 1), n=fmt_number(nps.get("n"), lang)))
+        lines.append(t("summary.page.nps_no_ci", lang, nps=nps_points(nps["nps"], lang), n=fmt_number(nps.get("n"), lang)))
     lines.append(t("summary.page.nps_explain", lang))
+    if nps.get("real_change_points") is not None:
+        lines.append(t("summary.page.nps_real_change", lang, margin=real_change_text(nps["real_change_points"], lang)))
     if nps.get("scale") == "1-10" or nps.get("comparable_with_benchmarks") is False:
         lines.append(t("summary.page.nps_not_comparable", lang))
     if nps["what_moved"]:
@@ -117,19 +145,32 @@ def _nps_markdown(nps: dict[str, Any] | None, lang: str) -> str:
     return "\n\n".join(lines)
 
 
-def _missing_line(s: StepStatus, lang: str, titles: Titles) -> str:
+def _status_markdown(summary: Summary, lang: str) -> str:
+    if summary.nothing_ran:
+        return t("summary.page.nothing_ran", lang)
+    if not summary.missing:
+        return ""
+    names = t("summary.page.list_sep", lang).join(t("summary.page.quoted", lang, text=step_title(s.step, lang, summary.titles))
+                                                  for s in summary.missing)
+    return t("summary.page.partly", lang, steps=names)
+
+
+def _missing_line(s: StepStatus, lang: str, titles: Titles, reasons: bool = False) -> str:
+    """A step that did not run, in words. The runner's reason (English, with table names) is
+    for the consultant (``reasons=True``); a stakeholder reads what the status means."""
     status = s.status if has(f"summary.page.status.{s.status}", lang) else "not_run"
-    key = f"summary.page.status.{status}" + ("" if s.reason else "_plain")
+    key = f"summary.page.status.{status}" + ("" if s.reason and reasons else "_plain")
     text = t(key, lang, step=step_title(s.step, lang, titles), reason=escape((s.reason or "").strip().rstrip(".")))
     if s.stale:
         text += " " + t("summary.page.stale", lang)
     return text
 
 
-def actions_frame(summary: Summary, lang: str = "en") -> pd.DataFrame:
-    """The plan as a table (raw text: the table renderer escapes it): when, what, why, chapter."""
+def actions_frame(summary: Summary, lang: str = "en", consultant: bool = False) -> pd.DataFrame:
+    """The plan as a table (raw text: the table renderer escapes it): when, what, why, chapter.
+    ``consultant=True``: the consultant's to-do list for the steps that did not run instead."""
     rows = []
-    for a in sorted(summary.actions, key=lambda a: a.horizon):
+    for a in sorted(summary.consultant_actions if consultant else summary.actions, key=lambda a: a.horizon):
         rows.append({
             "horizon": t("summary.page.days", lang, n=fmt_number(a.horizon, lang)),
             "action": _unescape(action_text(a, lang, summary.currency, summary.titles)),
@@ -180,7 +221,9 @@ def format_values(values: Mapping[str, tuple[str, Any]], lang: str, currency: st
         elif kind == "share1":
             out[name] = fmt_percent(v, lang, 1)
         elif kind == "points":
-            out[name] = fmt_signed(v, lang, 0)
+            out[name] = nps_points(v, lang)
+        elif kind == "real_change":
+            out[name] = real_change_text(v, lang)
         elif kind == "money":
             out[name] = fmt_money(v, currency, lang)
         elif kind == "count":
@@ -225,6 +268,8 @@ def results_record(summary: Summary) -> SummaryResults:
         dimensions=summary.dimensions,
         top_dimensions=[d["id"] for d in summary.dimensions],
         actions=[action_dict(a, summary.currency, summary.titles) for a in summary.actions],
+        consultant_actions=[action_dict(a, summary.currency, summary.titles) for a in summary.consultant_actions],
+        dimensions_measured=summary.dimensions_measured,
         missing=[{"step": s.step, "status": s.status, "reason": s.reason} for s in summary.missing],
         statuses={k: {"status": s.status, "reason": s.reason, "stale": s.stale} for k, s in summary.statuses.items()},
         portfolio=summary.portfolio(),
@@ -232,6 +277,6 @@ def results_record(summary: Summary) -> SummaryResults:
 
 
 __all__ = [
-    "SECTIONS", "ACTION_HEADERS", "section_markdown", "need_line", "actions_frame", "action_text", "action_evidence",
+    "SECTIONS", "ACTION_HEADERS", "nps_points", "real_change_text", "section_markdown", "need_line", "actions_frame", "action_text", "action_evidence",
     "format_values", "step_title", "action_dict", "results_record",
 ]
