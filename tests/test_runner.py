@@ -199,7 +199,7 @@ def test_a_client_failing_on_bad_data_leaves_no_step_page_looking_current(tmp_pa
     client_dir = reports_root / "acme"
     (client_dir / "consultant" / "alpha_list.csv").write_text("x")
     current = ["alpha.html", "consultant/alpha.html", "consultant/alpha.ipynb", "results/alpha.json",
-               "consultant/alpha_list.csv", "report.html"]
+               "consultant/alpha_list.csv", "report.html", "report.xlsx"]
     assert all((client_dir / rel).is_file() for rel in current)
 
     bad = "customer_id,signup_date,status\nC1,2024-01-05,active\nC1,not a date,gone\n"

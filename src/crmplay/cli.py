@@ -178,7 +178,7 @@ def cmd_run(args) -> int:
     try:
         run = run_client(args.client, args.data_root, args.reports_root, steps=_step_list(args.steps),
                          lang=args.lang, jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
-                         progress=_progress_wanted(args))
+                         progress=_progress_wanted(args), force=args.force)
     except PlaybookError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
@@ -235,7 +235,7 @@ def cmd_batch(args) -> int:
     try:
         runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
                            jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
-                           progress=_progress_wanted(args), on_client_done=done)
+                           progress=_progress_wanted(args), on_client_done=done, force=args.force)
         steps = chosen_steps(args.playbook)
     except PlaybookError as exc:
         _err(str(exc))
@@ -378,7 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="parallel workers, at most one per core (default: all cores)")
         p.add_argument("--timeout", type=_positive_float, default=600, metavar="S",
                        help="seconds one notebook cell may run before its step fails (default: 600)")
-        p.add_argument("--playbook", metavar="FILE", help="a playbook.toml other than the bundled one")
+        p.add_argument("--playbook", metavar="FILE", help="a playbook file of other steps than the bundled chapters")
+        p.add_argument("--force", action="store_true",
+                       help="execute every step again, even those whose data, settings and notebook did not "
+                            "change since the last run (by default those are reused)")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
     p = sub.add_parser("new", help="scaffold a client folder with client.toml and data templates",

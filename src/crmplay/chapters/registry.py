@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from crmplay.core.resources import notebooks_dir
-from crmplay.core.results import ResultsRecord, read_record
-from crmplay.core.config import ClientConfig, load_config
+from crmplay.core.results import ResultsRecord, ResultsVersionError, read_record
+from crmplay.core.config import CANONICAL_TABLES, ClientConfig, load_config
 from crmplay.core.steps import PlaybookError, Step, check_steps, load_playbook
 
 from crmplay.chapters.dimensions.options import Options as DimensionsOptions
@@ -40,28 +40,37 @@ from crmplay.chapters.overview.results import OverviewResults
 from crmplay.chapters.summary.results import SummaryResults
 
 _NEEDS_TABLES = ("assessment", "needs_ratings", "kano_responses", "interviews", "complaints")
+#: client.toml sections every chapter's pages depend on (name, language, branding).
+_PAGE = ("client", "branding")
 
 
 def _entries(notebooks: Path) -> tuple[Step, ...]:
     return (
         Step(id="data_overview", title="Data overview", title_fa="مرور داده‌ها",
              notebook=notebooks / "00_data_overview.ipynb", guide="00_data_overview.md",
-             results=OverviewResults),
+             results=OverviewResults, reads=CANONICAL_TABLES, settings=(*_PAGE, "privacy")),
         Step(id="needs", title="Customer-needs audit", title_fa="ممیزی نیازهای مشتری",
              notebook=notebooks / "01_needs_audit.ipynb", guide="01_needs_audit.md",
-             requires_any=_NEEDS_TABLES, options=NeedsOptions, results=NeedsResults),
+             requires_any=_NEEDS_TABLES, options=NeedsOptions, results=NeedsResults,
+             reads=(*_NEEDS_TABLES, "customers"), settings=(*_PAGE, "economics", "survey", "privacy")),
         Step(id="nps", title="Net Promoter Score", title_fa="شاخص خالص ترویج‌کنندگان",
              notebook=notebooks / "02_nps.ipynb", guide="02_nps.md",
-             requires=("nps_responses",), options=NpsOptions, results=NpsResults),
+             requires=("nps_responses",), options=NpsOptions, results=NpsResults,
+             reads=("nps_responses", "customers", "transactions"),
+             settings=(*_PAGE, "economics", "survey", "privacy")),
         Step(id="loyalty", title="Loyalty program design", title_fa="طراحی برنامه‌ی وفاداری",
              notebook=notebooks / "03_loyalty_program.ipynb", guide="03_loyalty_program.md",
-             requires=("transactions",), options=LoyaltyOptions, results=LoyaltyResults),
+             requires=("transactions",), options=LoyaltyOptions, results=LoyaltyResults,
+             reads=("transactions", "customers"), settings=(*_PAGE, "economics", "privacy")),
         Step(id="dimensions", title="Attract, delight, retain", title_fa="جذب، خوشنودی، حفظ",
              notebook=notebooks / "04_attract_delight_retain.ipynb", guide="04_attract_delight_retain.md",
-             depends_on=("needs", "nps", "loyalty"), options=DimensionsOptions, results=DimensionsResults),
+             depends_on=("needs", "nps", "loyalty"), options=DimensionsOptions, results=DimensionsResults,
+             reads=("nps_responses", "complaints", "transactions", "customers", "assessment"),
+             settings=(*_PAGE, "survey", "steps.needs")),
         Step(id="summary", title="Executive summary", title_fa="خلاصه‌ی مدیریتی",
              notebook=notebooks / "05_executive_summary.ipynb", guide="05_executive_summary.md",
-             depends_on=("needs", "nps", "loyalty", "dimensions"), results=SummaryResults),
+             depends_on=("needs", "nps", "loyalty", "dimensions"), results=SummaryResults,
+             reads=(), settings=_PAGE),
     )
 
 
@@ -110,7 +119,16 @@ def read_results(reports_root: str | Path, client: str,
                  wanted: Mapping[str, Any] | None = None) -> dict[str, ResultsRecord | None]:
     """Every chapter's typed results record for ``client`` (``None`` where a step wrote none)."""
     chosen = [s for s in _steps() if s.results is not None and (wanted is None or s.id in wanted)]
-    return {s.id: read_record(reports_root, client, s.results) for s in chosen}
+    return {s.id: _read_current(reports_root, client, s.results) for s in chosen}
+
+
+def _read_current(reports_root: str | Path, client: str, record: type[ResultsRecord]) -> ResultsRecord | None:
+    """A step's record, or ``None`` when it wrote none or wrote it with another schema version
+    (an older crmplay's file: the step runs again before anything trusts it)."""
+    try:
+        return read_record(reports_root, client, record)
+    except ResultsVersionError:
+        return None
 
 
 __all__ = ["steps", "step", "options_classes", "load_client_config", "chosen_steps", "read_results"]

@@ -49,6 +49,12 @@ class Step:
         The frozen dataclass that validates the step's ``[steps.<id>]`` options in client.toml.
     results : type, optional
         The step's typed results record (a :class:`crmplay.core.results.ResultsRecord`).
+    reads : tuple of str, optional
+        Every canonical table the step may read, required or not (``None``: all of them); a
+        change in one of them reruns the step (:mod:`crmplay.engine.incremental`).
+    settings : tuple of str, optional
+        The ``client.toml`` sections the step uses besides its own ``[steps.<id>]``
+        (``economics``, ``survey``, ``steps.needs``...; ``None``: all of them).
     """
 
     id: str
@@ -61,6 +67,8 @@ class Step:
     depends_on: tuple[str, ...] = ()
     options: type | None = None
     results: type | None = None
+    reads: tuple[str, ...] | None = None
+    settings: tuple[str, ...] | None = None
 
     def title_for(self, lang: str) -> str:
         """The step title in ``lang`` (Persian when available, else English)."""

@@ -28,8 +28,16 @@ def finish(plan: RunPlan, steps: list[StepRun], playbook_steps: list[Step]) -> C
         inputs=plan.inputs, problems=plan.problems, problem_count=plan.problem_count,
         warning_count=plan.warning_count, steps=steps, client_name=plan.client_name,
         lang=plan.lang, reports_dir=str(client_dir), cleared_outputs=list(plan.cleared),
+        check_fingerprint=plan.check_fingerprint,
     )
-    if not plan.error:
+    unchanged = (not plan.error and plan.previous_ok and steps and all(s.reused for s in steps)
+                 and set(plan.previous) == {s.id for s in steps}
+                 and all((client_dir / name).is_file() for name in ("report.html", "index.html")))
+    if unchanged:
+        # Every step reused and the last run was whole: the combined report and the index are
+        # already built from exactly these pages; rebuilding them would only change their date.
+        pass
+    elif not plan.error:
         chapters, missing = [], []
         by_id = {s.id: s for s in steps}
         for step in playbook_steps:
@@ -58,7 +66,8 @@ def finish(plan: RunPlan, steps: list[StepRun], playbook_steps: list[Step]) -> C
     run.ended_at = now_iso()
     run.duration_s = round((_dt.datetime.fromisoformat(run.ended_at)
                             - _dt.datetime.fromisoformat(run.started_at)).total_seconds(), 2)
-    report_pages.write_client_index(run, plan.context, client_dir, playbook_steps)
+    if not unchanged:
+        report_pages.write_client_index(run, plan.context, client_dir, playbook_steps)
     write_json(client_dir / "run.json", run.to_json())
     return run
 

@@ -2,7 +2,9 @@
 inputs and decide which steps are skipped for want of data (see :mod:`crmplay.engine.runner`)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import json
 import hashlib
 from pathlib import Path
 from typing import Any, Sequence
@@ -12,6 +14,7 @@ from crmplay.core.config import client_folder_name_ok
 from crmplay.core.fileio import OutsideFolderError, inside
 from crmplay.core.steps import Step
 from crmplay.engine.outputs import clear_step_outputs, remove_abandoned_work
+from crmplay.engine.incremental import code_hash, text_hash
 from crmplay.engine.records import PROBLEM_LIMIT, RunPlan, now_iso, one_line
 
 
@@ -46,18 +49,32 @@ def prepare(client: str, data_root: str, reports_root: str, lang: str, steps: li
     for name, spec in sorted(config.tables.items()):
         if config.has_table(name):
             plan.inputs[spec.file] = sha256_file(config.table_path(name))
+            plan.table_hashes[name] = text_hash([plan.inputs[spec.file], dataclasses.asdict(spec)])
     if config.branding.logo:
         plan.inputs[config.branding.logo] = sha256_file(config.root / config.branding.logo)
+    plan.settings = settings_hashes(config, plan.inputs, [s.id for s in playbook_steps])
+    previous = read_run_json(Path(reports_root) / client / "run.json")
+    plan.previous = {s["id"]: s for s in previous.get("steps", []) if isinstance(s, dict) and "id" in s}
+    plan.previous_ok = previous.get("status") == "ok"
+    plan.force = bool(parameters.get("force"))
     plan.notebooks, plan.notebook_problems = client_notebooks(client_dir, playbook_steps)
     for step_id, path in plan.notebooks.items():
         plan.inputs[f"{OVERRIDE_FOLDER}/{step_id}.ipynb"] = sha256_file(path)
-    problems = check_data(config)
-    errors = [p for p in problems if p.get("severity", "error") == "error"]
-    plan.problem_count = len(errors)
-    plan.warning_count = len(problems) - len(errors)
-    plan.problems = (errors + [p for p in problems if p not in errors])[:PROBLEM_LIMIT]
+    plan.check_fingerprint = text_hash([plan.inputs, code_hash()])
+    if previous.get("check_fingerprint") == plan.check_fingerprint and not previous.get("problem_count"):
+        # the same files, settings and crmplay as the last run, whose check found no error:
+        # its findings stand (reading and checking every table again is most of a rerun's time)
+        plan.problems = list(previous.get("problems") or [])
+        plan.problem_count, plan.warning_count = 0, int(previous.get("warning_count") or 0)
+    else:
+        problems = check_data(config)
+        errors = [p for p in problems if p.get("severity", "error") == "error"]
+        plan.problem_count = len(errors)
+        plan.warning_count = len(problems) - len(errors)
+        plan.problems = (errors + [p for p in problems if p not in errors])[:PROBLEM_LIMIT]
+    errors = plan.problem_count
     if errors:
-        plan.error = (f"the client data has {len(errors)} problem(s); "
+        plan.error = (f"the client data has {errors} problem(s); "
                       f"`crmplay check {client}` lists them all")
         return plan
     chosen = {s.id for s in steps}
@@ -213,6 +230,36 @@ def client_refusal(client: str, data_root: str | Path, reports_root: str | Path)
         return (f"the reports folder {reports_dir} overlaps the client's data folder {data_dir}: "
                 "crmplay never writes into client data; choose another --reports-root")
     return None
+
+
+def settings_hashes(config: Any, inputs: dict[str, str], step_ids: Sequence[str]) -> dict[str, str]:
+    """A hash per client.toml section a step may use (see :mod:`crmplay.engine.incremental`):
+    ``client``, ``branding`` (with the logo's bytes and the consultant's commentary),
+    ``economics``, ``survey``, ``privacy`` and ``steps.<id>`` for every step with options."""
+    try:
+        commentary = inside(config.root, "commentary.md")
+    except OutsideFolderError:  # a link that leads outside is not read (check reports it)
+        commentary = Path(config.root) / ".no-commentary"
+    out = {name: text_hash(dataclasses.asdict(getattr(config, name)))
+           for name in ("client", "economics", "survey", "privacy")}
+    out["branding"] = text_hash([dataclasses.asdict(config.branding), inputs.get(config.branding.logo or "", ""),
+                                 sha256_file(commentary) if commentary.is_file() else ""])
+    for step_id in step_ids:
+        try:
+            options = config.step_options(step_id)
+        except KeyError:  # a step without options
+            continue
+        out[f"steps.{step_id}"] = text_hash(dataclasses.asdict(options))
+    return out
+
+
+def read_run_json(path: Path) -> dict[str, Any]:
+    """A previous run.json as a dict (empty when absent or unreadable)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 __all__ = ["prepare", "failed_plan", "check_data", "client_notebooks", "override_problem", "OVERRIDE_FOLDER", "sha256_file", "run_date", "client_refusal"]

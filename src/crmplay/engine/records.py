@@ -40,6 +40,12 @@ class StepRun:
     #: render | start), ``cell`` (1-based index of the cell, or None), ``exception`` (type name,
     #: or None) and ``message``; ``None`` for a step that did not fail.
     error: dict[str, Any] | None = None
+    #: True when the step was not executed because nothing it depends on changed
+    #: (:mod:`crmplay.engine.incremental`); ``why`` says why it was reused or executed.
+    reused: bool = False
+    why: str = ""
+    #: the named parts of the step's fingerprint (hashes) when it ran or was reused
+    fingerprint: dict[str, str] = field(default_factory=dict)
     #: the notebook that was executed (absolute path) and whether it is the client's own
     #: (``client_data/<client>/notebooks/<step>.ipynb``, replacing the stock chapter notebook).
     notebook: str | None = None
@@ -75,7 +81,8 @@ class ClientRun:
     reports_dir: str = ""
     cleared_outputs: list[str] = field(default_factory=list)  # deleted: outputs of steps whose data is absent
     stale_outputs: list[str] = field(default_factory=list)  # moved under _stale/: the run could not start
-    earlier_chapters: list[str] = field(default_factory=list)  # steps not run whose earlier chapter report.html keeps
+    earlier_chapters: list[str] = field(default_factory=list)
+    check_fingerprint: str = ""  # see RunPlan.check_fingerprint  # steps not run whose earlier chapter report.html keeps
 
     @property
     def ok(self) -> bool:
@@ -116,6 +123,16 @@ class RunPlan:
     notebooks: dict[str, str] = field(default_factory=dict)
     #: step id -> why the client's own notebook cannot be used (the step then fails, naming it)
     notebook_problems: dict[str, str] = field(default_factory=dict)
+    #: incremental runs: table -> hash of its file and settings; client.toml section -> hash;
+    #: the previous run's step records (from its run.json); True to execute every step anyway
+    table_hashes: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous_ok: bool = False
+    force: bool = False
+    #: hash of the inputs and crmplay's code when the data were checked (a rerun with the same
+    #: hash takes the last run's findings instead of reading every table again)
+    check_fingerprint: str = ""
 
     def notebook_for(self, step: Step) -> tuple[Path, bool]:
         """The notebook to execute for ``step`` and whether it is the client's own (an override)."""

@@ -60,6 +60,7 @@ def run_client(
     timeout: float = DEFAULT_TIMEOUT,
     playbook: str | Path | None = None,
     progress: bool = False,
+    force: bool = False,
 ) -> ClientRun:
     """Run the playbook for one client; see the module docstring.
 
@@ -82,6 +83,9 @@ def run_client(
         A playbook.toml other than the bundled one (notebooks relative to it).
     progress : bool
         Show a progress bar on stderr.
+    force : bool
+        Execute every step, even one whose inputs did not change since the last run
+        (:mod:`crmplay.engine.incremental`; by default such a step is reused).
 
     Raises
     ------
@@ -90,7 +94,7 @@ def run_client(
         goes wrong with the client itself ends in the returned :class:`ClientRun`.
     """
     return run_clients([client], data_root, reports_root, steps=steps, lang=lang, jobs=jobs,
-                       timeout=timeout, playbook=playbook, progress=progress)[0]
+                       timeout=timeout, playbook=playbook, progress=progress, force=force)[0]
 
 
 def run_clients(
@@ -105,6 +109,7 @@ def run_clients(
     playbook: str | Path | None = None,
     progress: bool = False,
     on_client_done: Callable[[ClientRun], None] | None = None,
+    force: bool = False,
 ) -> list[ClientRun]:
     """Run several clients in one shared process pool (clients and steps in parallel).
 
@@ -121,7 +126,7 @@ def run_clients(
     parameters = {
         "data_root": str(data_root), "reports_root": str(reports_root), "lang": lang or "",
         "steps": [s.id for s in chosen], "jobs": workers, "timeout_s": timeout,
-        "playbook": str(Path(playbook).resolve()) if playbook else "bundled",
+        "playbook": str(Path(playbook).resolve()) if playbook else "bundled", "force": bool(force),
     }
     scheduler = Scheduler(workers, progress=progress, total=len(clients) * len(chosen))
     try:

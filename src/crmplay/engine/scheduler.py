@@ -9,6 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from pathlib import Path
 
+from crmplay.engine.incremental import plan_step
 from crmplay.engine.finish import emergency_run, finish, locked_run
 from crmplay.engine.lock import ClientLock, ClientLockedError
 from crmplay.engine.prepare import client_refusal, failed_plan, prepare
@@ -106,6 +107,7 @@ class Scheduler:
         results: dict[str, dict[str, StepRun]] = {}
         submitted: dict[str, set[str]] = {}
         finished: dict[str, ClientRun] = {}
+        planned: dict[tuple[str, str], tuple[dict[str, str], str]] = {}  # (client, step) -> (fingerprint, why)
         spec = {job[0]: job for job in jobs}
 
         def submit_ready(client: str) -> None:
@@ -118,6 +120,12 @@ class Scheduler:
                 if waiting:
                     continue
                 submitted[client].add(step.id)
+                reused, parts, why = plan_step(plan, step)
+                planned[(client, step.id)] = (parts, why)
+                if reused is not None:
+                    done[step.id] = reused
+                    self._advance(1, f"{client}:{step.id} reused")
+                    continue
                 fut = self._submit(execute_step, plan, step)
                 futures[fut] = ("step", client, step.id)
             if len(done) == len(plan.steps) and ("finish", client, "") not in futures.values():
@@ -145,19 +153,21 @@ class Scheduler:
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
-            fut = self._submit(prepare, *job[:5], job[6], job[7], job[5])
+            # prepared here, not in a worker: a rerun whose steps are all reused then starts no
+            # worker process at all
+            fut = _InlineExecutor().submit(prepare, *job[:5], job[6], job[7], job[5])
             futures[fut] = ("prepare", client, "")
 
         try:
             self._loop(futures, pending, start, plans, results, submitted, finished, spec, locks,
-                       submit_ready, on_client_done)
+                       submit_ready, on_client_done, planned)
         finally:
             for lock in locks.values():
                 lock.release()
         return [finished[job[0]] for job in jobs]
 
     def _loop(self, futures, pending, start, plans, results, submitted, finished, spec, locks,
-              submit_ready, on_client_done) -> None:
+              submit_ready, on_client_done, planned) -> None:
         # Clients are taken one after another (a new one starts only when a worker would be
         # idle), so the first reports appear early and a batch's portfolio fills as it goes.
         while futures or pending:
@@ -201,6 +211,10 @@ class Scheduler:
                         outcome = StepRun(step.id, step.title_for(plan.lang), "failed", reason=why,
                                           error=failure("worker", why, exception=type(exc).__name__))
                         self._note("end", client, step_id, status="failed", reason=why)
+                    parts, why = planned.get((client, step_id), ({}, ""))
+                    outcome.why = why
+                    if outcome.status == "ok":
+                        outcome.fingerprint = parts
                     results[client][step_id] = outcome
                     self._advance(1, f"{client}:{step_id} {outcome.status}")
                     submit_ready(client)
