@@ -10,9 +10,14 @@ for every notebook and every conversion, and no parallelism.
 
 Both write into fresh temporary folders; nothing under client_data/ is touched.
 
+Also, in the same run: a rerun with nothing changed (every step reused), a rerun after one
+loyalty assumption changed in client.toml (only the chapters that use it run again), the masking
+of 36 customer quotes against 20,000 customer names, and (``--large N``) a demo client of N
+customers, cold.
+
 Usage::
 
-    python benchmarks/bench_run.py                      # demo client, bundled playbook
+    python benchmarks/bench_run.py                      # demo client, bundled chapters
     python benchmarks/bench_run.py --client demo_fa --jobs 1 2
     python benchmarks/bench_run.py --playbook tests/fixtures/notebooks/bench_playbook.toml
 
@@ -39,8 +44,9 @@ def _tool(name: str) -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", name]
 
 
-def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, work: Path) -> tuple[float, int]:
-    reports = work / f"crmplay_jobs{jobs}"
+def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, work: Path,
+                 reports: Path | None = None) -> tuple[float, int]:
+    reports = reports or work / f"crmplay_jobs{jobs}"
     cmd = _tool("crmplay") + ["run", client, "--data-root", str(data_root), "--reports-root", str(reports),
                               "--jobs", str(jobs), "--quiet"]
     if playbook:
@@ -51,9 +57,9 @@ def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, 
 
 
 def time_naive(client: str, data_root: Path, playbook: str | None, work: Path) -> tuple[float, list[tuple[str, float, float]], int]:
-    from crmplay.core.steps import load_playbook
+    from crmplay.chapters.registry import chosen_steps
 
-    steps = load_playbook(playbook) if playbook else load_playbook()
+    steps = chosen_steps(playbook)
     reports = work / "naive_reports"
     out_dir = work / "naive_notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -77,6 +83,34 @@ def time_naive(client: str, data_root: Path, playbook: str | None, work: Path) -
     return time.perf_counter() - start, rows, failures
 
 
+def _ran(client_dir: Path) -> str:
+    """Which steps the last run executed (the others were reused), from its run.json."""
+    import json
+
+    steps = json.loads((client_dir / "run.json").read_text(encoding="utf-8"))["steps"]
+    ran = [s["id"] for s in steps if s["status"] == "ok" and not s.get("reused")]
+    return "ran: " + (", ".join(ran) or "none (all reused)")
+
+
+def time_masking(quotes: int = 36, names: int = 20_000) -> float:
+    """Seconds to mask ``quotes`` customer quotes against ``names`` distinct names, building the mask."""
+    import random
+
+    from crmplay.core.privacy import PiiMask
+
+    rng = random.Random(7)
+    syllables = ["ka", "ro", "mi", "sa", "ne", "li", "to", "va", "da", "zi", "ha", "pe"]
+    people = sorted({"".join(rng.choice(syllables) for _ in range(3)).title() + " "
+                     + "".join(rng.choice(syllables) for _ in range(3)).title() for _ in range(names * 2)})[:names]
+    texts = [f"{people[i * 97 % len(people)]} called me twice about the bill, call 0912 345 67{i:02d}" for i in range(quotes)]
+    start = time.perf_counter()
+    mask = PiiMask(people)
+    masked = [mask.mask(text) for text in texts]
+    seconds = time.perf_counter() - start
+    assert all("[phone]" in m for m in masked)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--client", default="demo")
@@ -85,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="crmplay worker counts to time (default: all cores, then 1)")
     parser.add_argument("--playbook", help="a playbook.toml other than the bundled one")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--large", type=int, metavar="N", help="also time a cold run of an N-customer demo client")
     args = parser.parse_args(argv)
     data_root = Path(args.data_root).resolve()
     playbook = str(Path(args.playbook).resolve()) if args.playbook else None
@@ -99,6 +134,26 @@ def main(argv: list[str] | None = None) -> int:
         for jobs in dict.fromkeys(args.jobs):
             seconds, code = time_crmplay(args.client, data_root, jobs, playbook, work)
             results.append((f"crmplay run --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
+        # reruns: a copy of the client, so its client.toml can be edited
+        copy_root = work / "data"
+        shutil.copytree(data_root / args.client, copy_root / args.client)
+        reports = work / "rerun_reports"
+        jobs = max(args.jobs)
+        seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
+        results.append((f"cold run (copy of the client), --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
+        seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
+        results.append(("rerun, nothing changed", seconds, _ran(reports / args.client)))
+        toml = copy_root / args.client / "client.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + "\n[steps.loyalty]\nexpected_lift = 0.04\n", encoding="utf-8")
+        seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
+        results.append(("rerun after one loyalty assumption changed", seconds, _ran(reports / args.client)))
+        results.append(("mask 36 quotes against 20,000 customer names (build included)", time_masking(), "ok"))
+        if args.large:
+            large_root = work / "large"
+            subprocess.run(_tool("crmplay") + ["demo", "--customers", str(args.large), "--out", str(large_root / "large")],
+                           cwd=work, capture_output=True, text=True)
+            seconds, code = time_crmplay("large", large_root, jobs, playbook, work, work / "large_reports")
+            results.append((f"cold run, {args.large:,}-customer demo client", seconds, "ok" if code == 0 else f"exit {code}"))
         naive_rows = []
         if not args.skip_naive:
             seconds, naive_rows, failures = time_naive(args.client, data_root, playbook, work)

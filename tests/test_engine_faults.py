@@ -111,3 +111,19 @@ def test_a_failed_step_retires_its_previous_outputs_and_other_steps_keep_theirs(
     assert step.error["kind"] == "error" and step.error["exception"] == "ValueError" and step.error["cell"] >= 1
     assert not (client_dir / "alpha.html").exists() and not (client_dir / "results" / "alpha.json").exists()
     assert (client_dir / "_stale" / "alpha.html").is_file()  # moved, not lost
+
+
+@pytest.mark.e2e
+def test_a_run_started_beside_a_folder_named_crmplay_uses_the_installed_package(tmp_path):
+    # a clone's parent folder holds a "crmplay" folder: it must not shadow the package in workers
+    (tmp_path / "crmplay" / "src").mkdir(parents=True)
+    make_client(tmp_path / "data")
+    playbook = write_playbook(tmp_path / "pb.toml", [
+        {"id": "alpha", "title": "Alpha", "notebook": "ok_step.ipynb"},
+        {"id": "beta", "title": "Beta", "notebook": "ok_step.ipynb"},
+    ])
+    proc = subprocess.run(crmplay_command() + ["run", "acme", "--data-root", "data", "--reports-root", "reports",
+                                               "--playbook", str(playbook), "--jobs", "2", "--quiet"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ImportError" not in proc.stderr and "BrokenProcessPool" not in proc.stdout + proc.stderr

@@ -50,7 +50,10 @@ def _context():
     # The fork server imports the heavy modules once, so each worker starts warm.
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["crmplay.engine.scheduler", "crmplay.engine.export", "papermill", "nbconvert", "nbformat"])
+        # Not crmplay itself: Python 3.11's fork server preloads before it takes the parent's
+        # sys.path, so a folder named "crmplay" in the current directory (a clone's parent, say)
+        # would shadow the installed package in every worker. Workers import crmplay once each.
+        ctx.set_forkserver_preload(["papermill", "nbconvert", "nbformat"])
         return ctx
     return multiprocessing.get_context("spawn")
 
