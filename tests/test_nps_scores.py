@@ -256,3 +256,12 @@ def test_sample_size_achieves_margin(margin, p, d):
     assert n >= 1
     smaller = nps.sample_size(margin * 1.5, promoters=p, detractors=d)
     assert smaller <= n
+
+
+def test_an_interval_always_contains_the_observed_nps_even_for_one_answer():
+    # one detractor: the adjusted-Wald interval alone is -98.5 to +48.5 and would exclude -100
+    one = nps.from_counts(1, 0, 0)
+    assert one.nps == -100 and one.ci_low <= one.nps <= one.ci_high
+    for d, q, p in [(0, 0, 1), (2, 0, 0), (0, 1, 0), (3, 1, 0)]:
+        r = nps.from_counts(d, q, p)
+        assert r.ci_low <= r.nps <= r.ci_high

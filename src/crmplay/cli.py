@@ -466,10 +466,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refused_client_names(args) -> str | None:
+    """The one gate for client names on the command line: each must be a plain folder name (no
+    path separators, no '..'), so nothing is read from or written to a folder outside the data
+    and reports roots. Returns the message for the first refused name."""
+    from crmplay.core.config import client_folder_name_ok
+
+    names = [args.client] if isinstance(getattr(args, "client", None), str) else []
+    names += list(getattr(args, "clients", None) or [])
+    for name in names:
+        if not client_folder_name_ok(name):
+            return (f"{name!r} is not a client folder name: give the name of a folder under the data root "
+                    "(--data-root), with no path separators and no '..'")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crmplay`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    refused = _refused_client_names(args)
+    if refused:
+        _err(refused)
+        return EXIT_BAD_INPUT
     try:
         return args.func(args)
     except KeyboardInterrupt:

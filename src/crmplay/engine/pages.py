@@ -17,6 +17,8 @@ the same offline rules as the reports.
 """
 from __future__ import annotations
 
+import re
+
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -102,7 +104,7 @@ def write_client_index(run, ctx, client_dir: str | Path, playbook_steps: Sequenc
             reason = t(key, lang, tables=", ".join(s.missing_tables))
         rows.append({
             "id": step.id, "title": title, "status_class": s.status,
-            "status_label": status_label(s.status, lang), "reason": reason,
+            "status_label": status_label(s.status, lang), "reason": without_paths(reason),
             "duration": t("report.seconds", lang, value=fmt_number(s.duration_s, lang, 1)) if s.started_at else "",
             "href": s.outputs.get("stakeholder", "") if ok else "",
             "consultant_href": s.outputs.get("consultant", "") if ok else "",
@@ -227,6 +229,19 @@ def headline(results_dir: str | Path, lang: str = "en") -> dict[str, str]:
     return out
 
 
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"()]+){2,}[/\\]?")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute file path cut to its last part: pages never show where the
+    server keeps client data or reports.
+
+    >>> without_paths("no client folder /srv/crm/client_data/acme; see /srv/crm/reports/acme/run.json")
+    'no client folder acme; see run.json'
+    """
+    return _PATH.sub(lambda m: Path(m.group(0).rstrip("/\\")).name, str(text or ""))
+
+
 def write_portfolio(reports_root: str | Path, playbook_steps: Sequence[Any], lang: str = "en",
                     clients: Iterable[str] | None = None) -> Path:
     """Write ``<reports_root>/index.html``: one row per client that has a ``run.json``.
@@ -250,14 +265,14 @@ def write_portfolio(reports_root: str | Path, playbook_steps: Sequence[Any], lan
             if status not in ("ok", "skipped", "failed"):
                 status = "not_run"
             cells.append({"status_class": status if status != "not_run" else "none",
-                          "label": status_label(status, lang), "reason": (s or {}).get("reason", "")})
+                          "label": status_label(status, lang), "reason": without_paths((s or {}).get("reason", ""))})
         started = run.get("started_at")
         status = run.get("status", "failed")
         rows.append({
             "name": run.get("client_name") or name, "href": f"{name}/index.html",
             "status_class": "ok" if status == "ok" else "failed",
             "status_label": status_label("ok" if status == "ok" else "failed", lang),
-            "reason": (run.get("reason") or "").splitlines()[0] if run.get("reason") else "",
+            "reason": without_paths((run.get("reason") or "").splitlines()[0]) if run.get("reason") else "",
             "run_date": fmt_date(started[:10], lang) if isinstance(started, str) and started else MISSING,
             "steps": cells, **headline(reports_root / name / "results", lang),
         })

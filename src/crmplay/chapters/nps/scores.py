@@ -287,6 +287,13 @@ def intervals(detractors: Any, passives: Any, promoters: Any, confidence: float 
         se = np.sqrt(variance / n_adj)
     low = np.clip(centre - z * se, -1.0, 1.0)
     high = np.clip(centre + z * se, -1.0, 1.0)
+    # The adjusted interval is centred on the adjusted estimate; with very few answers (one
+    # detractor: observed -100, interval -98.5 to +48.5) it can miss the observed NPS. A page
+    # must never print a figure outside its own interval: such a bound is widened to the
+    # observed value (a no-op wherever the interval already contains it).
+    observed = np.where(n > 0, nps, centre)
+    low = np.minimum(low, observed)
+    high = np.maximum(high, observed)
     return {"n": n, "nps": 100 * nps, "nps_adjusted": 100 * centre, "se": 100 * se,
             "ci_low": 100 * low, "ci_high": 100 * high}
 
