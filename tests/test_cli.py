@@ -335,3 +335,13 @@ def test_run_takes_pdf_and_there_is_a_pdf_command():
     assert args.pdf is True
     args = cli.build_parser().parse_args(["pdf", "demo", "--reports-root", "r"])
     assert args.func is cli.cmd_pdf and args.reports_root == "r"
+
+
+@pytest.mark.parametrize("command", [["check", "../x", "--data-root", "{d}"], ["run", "a/b", "--data-root", "{d}", "--reports-root", "{r}"],
+                                     ["pdf", "..", "--reports-root", "{r}"], ["batch", "ok", "../../y", "--data-root", "{d}", "--reports-root", "{r}"],
+                                     ["questionnaires", "/etc", "--data-root", "{d}"], ["new", "..\\x", "--data-root", "{d}"]])
+def test_every_command_refuses_a_client_name_that_is_a_path(tmp_path, capsys, command):
+    args = [a.format(d=tmp_path / "data", r=tmp_path / "reports") for a in command]
+    assert cli.main(args) == 2
+    assert "is not a client folder name" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "data").exists()
