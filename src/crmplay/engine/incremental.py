@@ -48,6 +48,15 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def text_hash(value: Any) -> str:
     """SHA-256 of a JSON-able value (canonical JSON: sorted keys)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -110,7 +119,6 @@ def plan_step(plan: Any, step: Step) -> tuple[Any, dict[str, str], str]:
     Returns ``(reused StepRun or None, fingerprint parts, why)``; the caller executes the step
     when the first item is ``None`` and records the parts and ``why`` on its outcome.
     """
-    from crmplay.engine.prepare import sha256_file
     from crmplay.engine.records import StepRun
 
     client_dir = Path(plan.reports_root) / plan.client
@@ -131,5 +139,5 @@ def plan_step(plan: Any, step: Step) -> tuple[Any, dict[str, str], str]:
     return reused, parts, why
 
 
-__all__ = ["plan_step", "code_hash", "text_hash", "results_hash", "fingerprint", "changed", "reuse_verdict",
+__all__ = ["plan_step", "sha256_file", "code_hash", "text_hash", "results_hash", "fingerprint", "changed", "reuse_verdict",
            "VOLATILE_RESULT_KEYS"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
-import hashlib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,7 +13,7 @@ from crmplay.core.config import client_folder_name_ok
 from crmplay.core.fileio import OutsideFolderError, inside
 from crmplay.core.steps import Step
 from crmplay.engine.outputs import clear_step_outputs, remove_abandoned_work
-from crmplay.engine.incremental import code_hash, text_hash
+from crmplay.engine.incremental import code_hash, sha256_file, text_hash
 from crmplay.engine.records import PROBLEM_LIMIT, RunPlan, now_iso, one_line
 
 
@@ -181,15 +180,6 @@ def _problem_dict(p: Any) -> dict[str, Any]:
     keys = ("file", "row", "column", "canonical", "value", "expected", "severity", "kind", "table")
     out = {k: getattr(p, k) for k in keys if hasattr(p, k)}
     return out or {"expected": str(p), "severity": "error"}
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def failed_plan(job: tuple, exc: BaseException) -> RunPlan:
