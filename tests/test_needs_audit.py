@@ -200,3 +200,12 @@ def test_questionnaires_round_trip(tmp_path):
     assert ipa["measure"].tolist() == ["importance", "performance", "overall_satisfaction"]
     with pytest.raises(ValueError, match="empty"):
         questionnaires.kano_questionnaire([" "])
+
+
+def test_the_audit_can_be_explored_table_by_table():
+    log = pd.DataFrame({"complaint_id": ["c1", "c2"], "category": ["billing", "billing"],
+                        "opened_at": pd.to_datetime(["2025-01-01", "2025-01-02"]),
+                        "resolved_at": pd.to_datetime(["2025-01-02", None])})
+    audit = needs.run_audit({"complaints": log})
+    assert set(audit.tables()) <= set(audit.TABLES) and "priorities" in audit.tables()
+    assert "audit." in audit._repr_html_()

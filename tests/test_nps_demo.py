@@ -111,3 +111,12 @@ def test_notebook_is_stored_without_outputs():
             assert cell["outputs"] == [] and cell["execution_count"] is None
         else:
             assert set(cell["metadata"].get("tags", [])) & {"lang-en", "lang-fa"}
+
+
+def test_the_analysis_can_be_explored_table_by_table():
+    analysis = _analyse("demo")
+    tables = analysis.tables()
+    assert {"distribution", "segments", "trend", "drivers.table", "themes.table"} <= set(tables)
+    assert int(tables["distribution"]["count"].sum()) == analysis.overall.n
+    html = analysis._repr_html_()
+    assert 'analysis.table("drivers.table")' in html or "analysis.drivers.table" in html

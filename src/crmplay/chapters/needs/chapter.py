@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
+from crmplay.core.explore import Explorable
 from crmplay.chapters.needs.audit import behaviour_data_checks, behaviours_with_checks, capability_audit
 from crmplay.chapters.needs.complaints import ComplaintKPIs, complaint_kpis
 from crmplay.chapters.needs.interviews import interview_needs
@@ -47,8 +48,27 @@ INPUT_TABLES: tuple[str, ...] = ("assessment", "interviews", "needs_ratings", "k
 
 
 @dataclass
-class NeedsAudit:
-    """Everything the needs step found; a table is ``None`` when its input was not supplied."""
+class NeedsAudit(Explorable):
+    """Everything the needs step found; a table is ``None`` when its input was not supplied.
+
+    ``audit.tables()`` gives the tables behind the chapter's charts (columns in :attr:`TABLES`);
+    displayed in JupyterLab, the object shows the first rows of each.
+    """
+
+    EXPLORE_NAME: ClassVar[str] = "audit"
+    TABLES: ClassVar[dict[str, str]] = {
+        "priorities": "the ranked list: id, source, label, dimension, severity (0-1), score, rank",
+        "aspects": "one row per CRM aspect: item, score and target (1-5), gap, status, evidence",
+        "behaviours": "one row per service behaviour: item, score and target (1-5), gap, status, evidence",
+        "behaviour_checks": "each behaviour read from the complaints data: measure, value, verdict",
+        "interviews": "one row per interview theme: likes, dislikes, share of interviewees (0-1)",
+        "ipa": "one row per need: n, importance and performance (rating scale), gap, quadrant, "
+               "derived importance and quadrant",
+        "ipa_tests": "one row per need: the paired gap with its interval and p-value, and how sure its quadrant is",
+        "ipa_regression": "one row per need: standardised regression weight of overall satisfaction",
+        "kano": "one row per feature: counts per category, category, Better and Worse",
+        "kano_tests": "one row per feature: chi-square as stp25kano prints it, Better/Worse bootstrap intervals",
+    }
 
     aspects: pd.DataFrame | None = None
     behaviours: pd.DataFrame | None = None

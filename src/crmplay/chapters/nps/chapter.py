@@ -10,7 +10,7 @@ notebook's :func:`crmplay.chapters.nps.views.run` loads the tables and writes th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -27,11 +27,35 @@ from crmplay.chapters.nps.trend import TrendTest, real_change_points
 from crmplay.chapters.nps.verbatims import ThemeResult, example_quotes, themes
 from crmplay.chapters.nps.waves import WaveResult, compare_waves
 from crmplay.core.config import ClientConfig, Economics, Survey
+from crmplay.core.explore import Explorable
 
 
 @dataclass
-class NpsAnalysis:
-    """Every result of the NPS chapter (see :func:`analyse`)."""
+class NpsAnalysis(Explorable):
+    """Every result of the NPS chapter (see :func:`analyse`).
+
+    ``analysis.tables()`` gives the tables behind the chapter's charts as DataFrames (columns in
+    :attr:`TABLES`); displayed in JupyterLab, the object shows the headline and the first rows.
+    """
+
+    EXPLORE_NAME: ClassVar[str] = "analysis"
+    TABLES: ClassVar[dict[str, str]] = {
+        "distribution": "one row per score 0-10: score, count, group (promoter / passive / detractor)",
+        "segments": "one row per segment value: column, value, n, nps, ci_low, ci_high (points), "
+                    "difference from the rest and its adjusted p-value, too_few",
+        "segment_tests": "one row per segment column: the chi-square test of promoter/passive/detractor "
+                         "shares across its values (statistic, dof, p_value)",
+        "pairwise": "one row per pair of values asked for: difference in points with its interval and "
+                    "Holm-adjusted p-value",
+        "trend": "one row per period: period, n, nps, ci_low, ci_high (points), change from the previous "
+                 "period and whether it is significant",
+        "touchpoints.table": "one row per touchpoint: kind (relationship / transactional), n, nps, interval",
+        "drivers.table": "one row per rated attribute: shapley and relative_weight (share of R², 0-1) with "
+                         "bootstrap intervals, direction, performance (mean rating)",
+        "themes.table": "one row per comment theme: n, share of each group's comments (0-1), detractor_lift",
+        "quotes": "example comments per theme (personal data masked in the report)",
+        "followup": "detractors to call back, most valuable first (consultant only)",
+    }
 
     overall: NpsResult
     distribution: pd.DataFrame  # score, count, group
@@ -58,6 +82,14 @@ class NpsAnalysis:
     waves: WaveResult | None = None
     timings: dict[str, float] = field(default_factory=dict)
     followup_file: str | None = None  # where views.run wrote the follow-up CSV, relative to the client's reports
+
+    def explore_summary(self) -> dict[str, Any]:
+        """The headline: responses, NPS and its interval (points), method, drivers' R²."""
+        o = self.overall
+        return {"responses": o.n, "NPS (points)": round(o.nps, 1),
+                "interval": f"{o.ci_low:.1f} to {o.ci_high:.1f}", "method": o.method,
+                "drivers R²": None if self.drivers.table is None or not len(self.drivers.table)
+                else round(float(self.drivers.r2), 3)}
 
     def record(self, followup_file: str | None = None) -> NpsResults:
         """The typed results record (``results/nps.json``; every field documented in
