@@ -363,3 +363,31 @@ def test_headline_falls_back_to_the_summary_digest(tmp_path):
     h = report_pages.headline(tmp_path / "digest" / "results", "en")
     assert h["nps"] == "+12.0" and h["nps_interval"] == "+8.0 … +16.0" and h["top_need"] == "Clear bills"
     assert h["top_dimension"] not in ("–", "clear_bills")  # the dimension's title from crmplay.core.frameworks
+
+
+def test_no_page_keeps_a_url_that_leads_or_loads_outside_the_report():
+    # text from client data can reach a page as Markdown; the last gate drops what it would load
+    from bs4 import BeautifulSoup
+
+    from crmplay.engine.export import drop_outside_urls
+
+    soup = BeautifulSoup(
+        '<main><img src="https://host/p.png" alt="p"><a href="javascript:alert(2)">x</a>'
+        '<a href="nps.html">n</a><img src="data:image/png;base64,AA"><a href="#top">t</a>'
+        '<a href="//host/x">y</a><a href=" JaVaScRiPt:alert(1)">z</a><iframe src="http://h"></iframe></main>',
+        "html.parser")
+    assert drop_outside_urls(soup) == 5  # the image, the iframe and three links
+    html = str(soup)
+    assert "https://" not in html and "javascript" not in html.lower() and "//host" not in html
+    assert 'href="nps.html"' in html and 'href="#top"' in html and 'src="data:image/png' in html
+
+
+def test_markdown_in_a_data_value_stays_text():
+    from nbconvert.filters.markdown import markdown2html  # what renders the report's Markdown
+
+    from crmplay.core.markdown import escape_markdown
+
+    payload = "![p](https://host/p.png) [x](javascript:alert(2)) <b>bold</b>"
+    rendered = markdown2html("Column " + escape_markdown(payload))
+    assert "<img" not in rendered and "<a " not in rendered and "<b>" not in rendered
+    assert "host/p.png" in rendered  # shown as text
