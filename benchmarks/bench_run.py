@@ -83,12 +83,25 @@ def time_naive(client: str, data_root: Path, playbook: str | None, work: Path) -
     return time.perf_counter() - start, rows, failures
 
 
+def _set_loyalty_option(text: str, key: str, value: str) -> str:
+    """client.toml text with ``[steps.loyalty] key = value`` (the section added when absent)."""
+    lines = text.splitlines()
+    if "[steps.loyalty]" not in lines:
+        return text + f"\n[steps.loyalty]\n{key} = {value}\n"
+    start = lines.index("[steps.loyalty]") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("[")), len(lines))
+    kept = [ln for ln in lines[start:end] if ln.split("=")[0].strip() != key]
+    return "\n".join(lines[:start] + [f"{key} = {value}"] + kept + lines[end:]) + "\n"
+
+
 def _ran(client_dir: Path) -> str:
     """Which steps the last run executed (the others were reused), from its run.json."""
     import json
 
-    steps = json.loads((client_dir / "run.json").read_text(encoding="utf-8"))["steps"]
-    ran = [s["id"] for s in steps if s["status"] == "ok" and not s.get("reused")]
+    run = json.loads((client_dir / "run.json").read_text(encoding="utf-8"))
+    if run.get("status") != "ok":
+        return f"run {run.get('status')}: {(run.get('reason') or '').splitlines()[:1]}"
+    ran = [s["id"] for s in run["steps"] if s["status"] == "ok" and not s.get("reused")]
     return "ran: " + (", ".join(ran) or "none (all reused)")
 
 
@@ -144,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
         results.append(("rerun, nothing changed", seconds, _ran(reports / args.client)))
         toml = copy_root / args.client / "client.toml"
-        toml.write_text(toml.read_text(encoding="utf-8") + "\n[steps.loyalty]\nexpected_lift = 0.04\n", encoding="utf-8")
+        toml.write_text(_set_loyalty_option(toml.read_text(encoding="utf-8"), "expected_lift", "0.04"), encoding="utf-8")
         seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
         results.append(("rerun after one loyalty assumption changed", seconds, _ran(reports / args.client)))
         results.append(("mask 36 quotes against 20,000 customer names (build included)", time_masking(), "ok"))
