@@ -33,6 +33,12 @@ from crmplay.core.fileio import OutsideFolderError, inside
 from crmplay.core.toml_sections import build_dataclass
 
 LANGUAGES = ("en", "fa")
+#: NPS answer scales a survey may use, with their lowest and highest score.
+NPS_SCALES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10)}
+#: How a table's dates are written (``[tables.<name>] dates``).
+DATE_STYLES = ("iso", "dayfirst", "monthfirst", "jalali")
+#: A year below this is a Jalali (Solar Hijri) year, at or above it a Gregorian one.
+JALALI_YEAR_LIMIT = 1700
 CANONICAL_TABLES = (
     "customers",
     "transactions",
@@ -308,7 +314,7 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
                 problems.append((f"economics.{fname}", f"{v} is negative"))
     survey: Survey | None = built["survey"]
     if survey is not None:
-        if survey.nps_scale not in ("0-10", "1-10"):
+        if survey.nps_scale not in NPS_SCALES:
             problems.append(("survey.nps_scale", f"{survey.nps_scale!r}: expected '0-10' or '1-10'"))
         if not (0 < survey.passive_min < survey.promoter_min <= 10):
             problems.append(("survey.promoter_min", f"cut points passive_min={survey.passive_min}, promoter_min={survey.promoter_min} must satisfy 0 < passive_min < promoter_min <= 10"))
@@ -320,7 +326,7 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
         why = relative_path_problem(spec.file)
         if why:
             problems.append((f"tables.{tname}.file", why))
-        if spec.dates not in ("iso", "jalali", "dayfirst", "monthfirst"):
+        if spec.dates not in DATE_STYLES:
             problems.append((f"tables.{tname}.dates", f"{spec.dates!r}: expected iso, jalali, dayfirst or monthfirst"))
         if spec.header_row < 1:
             problems.append((f"tables.{tname}.header_row", "must be 1 or more"))

@@ -15,12 +15,11 @@ is shown as written, underscores as spaces, first letter capitalised.
 """
 from __future__ import annotations
 
+from crmplay.core.config import JALALI_YEAR_LIMIT
 from crmplay.core.i18n import has, t, to_local_digits
 #: The prefix that marks an attribute-rating column in nps_responses (rating_billing...).
 RATING_PREFIX = "rating_"
 
-#: A period year below this is a Jalali (Solar Hijri) year (see crmplay.data.normalise).
-JALALI_YEAR_LIMIT = 1700
 
 
 def _plain(name: str) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmplay.data.problems import Numeral, expected
 from crmplay.data.text import Parsed, as_text, blank_mask, clean_key, distinct_values, notes_at
+from crmplay.core.config import DATE_STYLES, JALALI_YEAR_LIMIT  # noqa: F401  (DATE_STYLES re-exported)
 
 _DATE_RE = re.compile(
     r"^(?P<a>\d{1,4})[-/.](?P<b>\d{1,2})[-/.](?P<c>\d{1,4})"
@@ -22,13 +23,12 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (day 60 is its fictiti
 EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
 #: A year at or above this is Gregorian; below it, a date is taken as Jalali (the Solar Hijri
 #: year was ~1404 in 2025, and crmplay data are never from before 1800 CE).
-GREGORIAN_MIN_YEAR = 1700
+GREGORIAN_MIN_YEAR = JALALI_YEAR_LIMIT  # a smaller year is Jalali (one definition: crmplay.core.config)
 #: Below this year a date is neither Gregorian (see above) nor a plausible Jalali date.
 JALALI_MIN_YEAR = 1200
 #: The dates a ``datetime64[ns]`` column can hold (pandas' bounds, whole days).
 DATE_RANGE = (pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10"))
 
-DATE_STYLES = ("iso", "dayfirst", "monthfirst", "jalali")
 
 def jalali_to_gregorian(year: int, month: int, day: int) -> pd.Timestamp | None:
     """One Jalali (Solar Hijri) date as a Gregorian timestamp, ``None`` if no such day.

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crmplay.data.problems import Expected, expected
+from crmplay.core.config import NPS_SCALES
 
 KINDS = ("id", "category", "text", "number", "date", "flag", "score", "enum")
 #: Kinds whose values are normalised as text keys (ye/kaf folded, digits ASCII).
@@ -91,8 +92,8 @@ class ColumnSpec:
         if self.kind != "score" or self.scale is None:
             return None
         if self.scale == "nps":
-            scale = getattr(survey, "nps_scale", "0-10")
-            return (1.0, 10.0) if scale == "1-10" else (0.0, 10.0)
+            low, high = NPS_SCALES.get(getattr(survey, "nps_scale", "0-10"), NPS_SCALES["0-10"])
+            return float(low), float(high)
         if self.scale == "rating":
             return (float(getattr(survey, "rating_min", 1.0)), float(getattr(survey, "rating_max", 5.0)))
         low, _, high = self.scale.partition("-")

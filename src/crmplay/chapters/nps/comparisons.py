@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from crmplay.chapters.nps.scores import NpsResult, from_counts, z_critical
+from crmplay.core.normal import two_sided_p
 
 @dataclass(frozen=True)
 class Comparison:
@@ -45,12 +46,6 @@ class Comparison:
         return out
 
 
-def _two_sided_p(z: float) -> float:
-    if math.isnan(z):
-        return float("nan")
-    return math.erfc(abs(z) / math.sqrt(2))
-
-
 def _compare(centre_diff: float, observed_diff: float, se: float, confidence: float, method: str) -> Comparison:
     zc = z_critical(confidence)
     if se > 0:
@@ -59,7 +54,7 @@ def _compare(centre_diff: float, observed_diff: float, se: float, confidence: fl
         z = 0.0 if centre_diff == 0 else math.copysign(math.inf, centre_diff)
     low = max(-200.0, centre_diff - zc * se)
     high = min(200.0, centre_diff + zc * se)
-    return Comparison(diff=observed_diff, ci_low=low, ci_high=high, z=z, p_value=_two_sided_p(z),
+    return Comparison(diff=observed_diff, ci_low=low, ci_high=high, z=z, p_value=two_sided_p(z),
                       confidence=confidence, method=method)
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from statistics import NormalDist
 from typing import Any
 
 import pandas as pd
 
 from crmplay.chapters.nps.scores import PSEUDO_OBSERVATIONS, check_method, z_critical
+from crmplay.core.normal import quantile
 
 def _planning_variance(promoters: float | None, detractors: float | None, nps: float | None) -> float:
     if promoters is not None or detractors is not None:
@@ -82,7 +82,7 @@ def sample_size_for_change(difference: float, promoters: float | None = None,
     if not 0 < power < 1:
         raise ValueError(f"power {power!r}: expected a fraction such as 0.8")
     variance = 2 * _planning_variance(promoters, detractors, nps)
-    zsum = z_critical(confidence) + NormalDist().inv_cdf(power)
+    zsum = z_critical(confidence) + quantile(power)
     n = zsum**2 * variance / (difference / 100) ** 2 - sum(PSEUDO_OBSERVATIONS[method])
     return max(1, math.ceil(n - 1e-9))
 

@@ -40,13 +40,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmplay.core.errors import AnalysisError
+from crmplay.core.config import NPS_SCALES
+from crmplay.core.normal import z_critical  # noqa: F401  (re-exported: crmplay.nps.z_critical)
 
 # --------------------------------------------------------------------------------------------
 # Constants
@@ -55,7 +56,7 @@ DETRACTOR, PASSIVE, PROMOTER = "detractor", "passive", "promoter"
 #: Group names in code order (0, 1, 2).
 GROUPS: tuple[str, str, str] = (DETRACTOR, PASSIVE, PROMOTER)
 #: Accepted survey scales: name -> (lowest, highest) score.
-SCALES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10)}
+SCALES = NPS_SCALES  # the NPS answer scales (one definition: crmplay.core.config)
 METHODS: tuple[str, ...] = ("adjusted-wald", "wald")
 #: Pseudo-observations (detractors, passives, promoters) added by each method (Rocks 2016).
 PSEUDO_OBSERVATIONS: dict[str, tuple[float, float, float]] = {
@@ -243,17 +244,6 @@ def classify(scores: Any, scale: str = "0-10", promoter_min: int = 9, passive_mi
 
 # --------------------------------------------------------------------------------------------
 # Scores and intervals
-
-
-def z_critical(confidence: float) -> float:
-    """Two-sided normal critical value of ``confidence`` (0-1): 1.96 for 0.95.
-
-    >>> round(z_critical(0.95), 3)
-    1.96
-    """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence {confidence!r}: expected a fraction between 0 and 1, such as 0.95")
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def check_method(method: str) -> None:

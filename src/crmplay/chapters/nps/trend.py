@@ -38,21 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
-from scipy.special import ndtr, ndtri
+
+from crmplay.core.normal import cdf, two_sided_p, z_critical
 
 #: Order of a counts triple everywhere in this module.
 COUNT_ORDER: tuple[str, str, str] = ("promoters", "passives", "detractors")
 METHOD = "OLS of the +1/0/-1 score on the period index, HC1 standard error, normal reference"
-
-
-def _z(confidence: float) -> float:  # two-sided normal quantile
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence {confidence!r}: expected a fraction between 0 and 1, such as 0.95")
-    return float(ndtri(0.5 + confidence / 2))
-
-
-def _two_sided(z: np.ndarray) -> np.ndarray:
-    return 2 * ndtr(-np.abs(z))
 
 
 # ----------------------------------------------------------------------- scores -> +1/0/-1
@@ -117,7 +108,7 @@ def difference_from_counts(a: Any, b: Any, confidence: float = 0.95) -> dict[str
     Returns arrays ``diff``, ``se``, ``ci_low``, ``ci_high`` (points), ``z``, ``p_value``.
     """
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
-    zc = _z(confidence)
+    zc = z_critical(confidence)
     na, nb = a.sum(-1), b.sum(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         pa, da, pb, db = a[..., 0] / na, a[..., 2] / na, b[..., 0] / nb, b[..., 2] / nb
@@ -126,7 +117,7 @@ def difference_from_counts(a: Any, b: Any, confidence: float = 0.95) -> dict[str
         diff = (pa - da) - (pb - db)
         se = np.sqrt(va / na + vb / nb)
         z = np.where(se > 0, diff / se, np.where(diff == 0, 0.0, np.sign(diff) * np.inf))
-    p = _two_sided(z)
+    p = two_sided_p(z)
     return {"diff": 100 * diff, "se": 100 * se, "z": z, "p_value": p,
             "ci_low": 100 * (diff - zc * se), "ci_high": 100 * (diff + zc * se)}
 
@@ -242,7 +233,7 @@ def trend_from_counts(counts: Any, alpha: float = 0.05) -> dict[str, np.ndarray]
     c = np.asarray(counts, dtype="float64")
     if c.ndim < 2 or c.shape[-1] != 3:
         raise ValueError("counts must have shape (..., n_periods, 3)")
-    zc = _z(1 - alpha)
+    zc = z_critical(1 - alpha)
     n_t = c.sum(-1)
     s1 = c[..., 0] - c[..., 2]  # sum of y per period
     s2 = c[..., 0] + c[..., 2]  # sum of y^2 per period
@@ -260,7 +251,7 @@ def trend_from_counts(counts: Any, alpha: float = 0.05) -> dict[str, np.ndarray]
         se = np.sqrt(var_hc1)
         z = np.where(se > 0, b / se, np.where(b == 0, 0.0, np.sign(b) * np.inf))
     return {"slope": 100 * b, "se": 100 * se, "ci_low": 100 * (b - zc * se), "ci_high": 100 * (b + zc * se),
-            "z": z, "p_value": _two_sided(z), "n": n}
+            "z": z, "p_value": two_sided_p(z), "n": n}
 
 
 def trend_test(scores: Any, periods: Any, *, scale_max: int = 10, promoter_min: int = 9,
@@ -374,9 +365,9 @@ def trend_power(n_per_period: Any, n_periods: int, slope_points: float, nps_leve
     if slope_points == 0:
         return float(alpha)
     se = _trend_se(n_t, slope_points, nps_level, passive_share)
-    zc = float(ndtri(1 - alpha / 2))
+    zc = z_critical(1 - alpha)
     ratio = abs(slope_points / 100) / se
-    return float(ndtr(ratio - zc) + ndtr(-ratio - zc))
+    return float(cdf(ratio - zc) + cdf(-ratio - zc))
 
 
 def detectable_slope(n_per_period: Any, n_periods: int, power: float = 0.8, nps_level: float = 0.0,
