@@ -19,7 +19,7 @@ from crmplay.chapters.loyalty.options import Options, options_assumptions
 from crmplay.chapters.loyalty.program import LoyaltyAnalysis, analyse
 from crmplay.chapters.loyalty.results import LoyaltyResults
 from crmplay.chapters.loyalty.rfm import segment_grid
-from crmplay.chapters.loyalty.sentences import sentences
+from crmplay.chapters.loyalty.wording import sentences
 from crmplay.chapters.loyalty.value import criteria_gaps
 from crmplay.core.fileio import write_csv
 from crmplay.core.sources import cite
@@ -191,7 +191,7 @@ def options_view(options: Options, tr: Translator, given=frozenset()) -> View:
 
 
 def say(ctx: StepContext, run: LoyaltyAnalysis, *names: str) -> None:
-    """Show the named sentences of :func:`crmplay.chapters.loyalty.sentences.sentences` that
+    """Show the named sentences of :func:`crmplay.chapters.loyalty.wording.sentences` that
     apply, in order."""
     values = sentences(run, ctx.tr, ctx.currency)
     for name in names:

@@ -6,7 +6,7 @@ The measurement itself. The rest of the chapter lives in one module per concern:
 ``crmplay.chapters.nps.scores``            classification, :func:`score`, :func:`from_counts`,
                                            :func:`intervals` (this module)
 ``crmplay.chapters.nps.comparisons``       :func:`compare`, :func:`compare_to_benchmark`
-``crmplay.chapters.nps.sample_size``       :func:`sample_size`, :func:`sample_size_for_change`
+``crmplay.chapters.nps.sample_sizes``       :func:`sample_size`, :func:`sample_size_for_change`
 ``crmplay.chapters.nps.analysis``          segments, trend by month/quarter, touchpoints
 ``crmplay.chapters.nps.trend``             trend test across all periods, the "real change" rule, power
 ``crmplay.chapters.nps.segment_tests``     omnibus chi-square by segment, pairwise differences

@@ -12,7 +12,7 @@ from crmplay.chapters.nps.chapter import NpsAnalysis, fix_first, what_moved
 from crmplay.chapters.nps.economic_value import CLIENT_DATA
 from crmplay.chapters.nps.formatting import (attribute_label, fmt_number, fmt_percent, group_labels, join,
                                              theme_label)
-from crmplay.chapters.nps.sample_size import sample_size_for_difference
+from crmplay.chapters.nps.sample_sizes import sample_size_for_difference
 from crmplay.core.context import StepContext
 from crmplay.core.privacy import escape
 
