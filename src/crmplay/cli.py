@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from crmplay.engine.terminal import refused_client_names, text_table
 from typing import Any, Sequence
 
 from crmplay import __version__
@@ -35,15 +37,6 @@ DEFAULT_REPORTS_ROOT = "reports"
 
 # --------------------------------------------------------------------------------------------
 # Output helpers
-
-
-def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
-    """A plain fixed-width text table."""
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def _err(message: str) -> None:
@@ -162,7 +155,7 @@ def _print_run(run, reports_root: Path) -> None:
         if run.problem_count > 20:
             print(f"    ... {run.problem_count - 20} more: crmplay check {run.client}")
     if run.steps:
-        print(_table(_step_rows(run), ["step", "status", "time", "note"]))
+        print(text_table(_step_rows(run), ["step", "status", "time", "note"]))
     client_dir = reports_root / run.client
     print(f"Index:  {client_dir / 'index.html'}")
     if (client_dir / "consultant" / "index.html").is_file():
@@ -233,9 +226,15 @@ def cmd_batch(args) -> int:
         print(line, file=sys.stderr if _progress_wanted(args) and sys.stderr.isatty() else sys.stdout, flush=True)
 
     try:
-        runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
-                           jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
-                           progress=_progress_wanted(args), on_client_done=done, force=args.force)
+        if args.scheduler or args.workers:  # each client a task on a Dask cluster (engine/cluster.py)
+            from crmplay.engine.cluster import run_clients_on_cluster
+            runs = run_clients_on_cluster(clients, args.data_root, reports_root, scheduler=args.scheduler,
+                                          workers=args.workers, steps=_step_list(args.steps), lang=args.lang,
+                                          timeout=args.timeout, playbook=args.playbook, on_client_done=done)
+        else:
+            runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
+                               jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
+                               progress=_progress_wanted(args), on_client_done=done, force=args.force)
         steps = chosen_steps(args.playbook)
     except PlaybookError as exc:
         _err(str(exc))
@@ -249,7 +248,7 @@ def cmd_batch(args) -> int:
         rows.append([run.client, run.status, counts["ok"], counts["skipped"], counts["failed"],
                      f"{run.duration_s:.1f}s", note[:100]])
     print()
-    print(_table(rows, ["client", "status", "ok", "skipped", "failed", "time", "note"]))
+    print(text_table(rows, ["client", "status", "ok", "skipped", "failed", "time", "note"]))
     print(f"Portfolio: {portfolio}")
     return EXIT_OK if all(r.ok for r in runs) else EXIT_FAILED
 
@@ -427,6 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "others. Writes reports/index.html. Exit 1 if any client failed.")
     p.add_argument("clients", nargs="*", metavar="CLIENT", help="client folder names (default: all)")
     running(p)
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run each client as a task on this Dask scheduler "
+                   "(tcp://host:8786); --data-root and --reports-root must be paths every worker shares")
+    p.add_argument("--workers", type=_positive_int, metavar="N", help="run the clients on a local Dask cluster of N processes")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("questionnaires", help="write the Kano and importance-performance questionnaires",
@@ -466,26 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _refused_client_names(args) -> str | None:
-    """The one gate for client names on the command line: each must be a plain folder name (no
-    path separators, no '..'), so nothing is read from or written to a folder outside the data
-    and reports roots. Returns the message for the first refused name."""
-    from crmplay.core.config import client_folder_name_ok
-
-    names = [args.client] if isinstance(getattr(args, "client", None), str) else []
-    names += list(getattr(args, "clients", None) or [])
-    for name in names:
-        if not client_folder_name_ok(name):
-            return (f"{name!r} is not a client folder name: give the name of a folder under the data root "
-                    "(--data-root), with no path separators and no '..'")
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crmplay`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    refused = _refused_client_names(args)
+    refused = refused_client_names(args)
     if refused:
         _err(refused)
         return EXIT_BAD_INPUT

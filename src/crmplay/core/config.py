@@ -37,6 +37,8 @@ LANGUAGES = ("en", "fa")
 NPS_SCALES: dict[str, tuple[int, int]] = {"0-10": (0, 10), "1-10": (1, 10)}
 #: How a table's dates are written (``[tables.<name>] dates``).
 DATE_STYLES = ("iso", "dayfirst", "monthfirst", "jalali")
+#: Who computes a large table's per-customer figures: DuckDB from 20 million rows or 1 GiB (auto).
+TABLE_ENGINES = ("auto", "pandas", "duckdb")
 #: A year below this is a Jalali (Solar Hijri) year, at or above it a Gregorian one.
 JALALI_YEAR_LIMIT = 1700
 CANONICAL_TABLES = (
@@ -129,6 +131,7 @@ class TableSpec:
     header_row: int = 1  # 1-based row of the header in the file
     decimal: str = "."  # decimal mark of the file's numbers: "." or "," (then "." or a space separates thousands)
     columns: dict[str, str] = field(default_factory=dict)  # client header -> canonical name
+    engine: str = "auto"  # auto | pandas | duckdb: who computes the per-customer tables of transactions
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,8 @@ def parse_config(raw: dict[str, Any], *, root: Path, path: Path,
             problems.append((f"tables.{tname}.dates", f"{spec.dates!r}: expected iso, jalali, dayfirst or monthfirst"))
         if spec.header_row < 1:
             problems.append((f"tables.{tname}.header_row", "must be 1 or more"))
+        if spec.engine not in TABLE_ENGINES:
+            problems.append((f"tables.{tname}.engine", f"{spec.engine!r}: expected one of {', '.join(TABLE_ENGINES)}"))
         if spec.decimal not in (".", ","):
             problems.append((f"tables.{tname}.decimal", f"{spec.decimal!r}: expected \".\" or \",\""))
 

@@ -18,9 +18,11 @@ Failures:
   dies too, the next one does not run it again but reports the client failed with the reason
   (and writes a ``run.json`` saying so). The attempts are counted by the task itself, in
   ``<reports_root>/.crmplay-cluster/<batch>/`` (the reports root is shared by every worker), so
-  only the client that really ran on a dying worker is charged, never one merely queued there.
+  only the client that really ran on a dying worker is charged, never one merely queued there;
+  a client that had finished when its worker died (its result still on that worker) is not run
+  again: its recorded result is returned;
   An exception escaping the task is retried once too (Dask ``retries=1``);
-* the portfolio page is written once every client has finished (:func:`batch_on_cluster`).
+* the portfolio page is written once every client has finished (by ``crmplay batch --workers N`` / ``--scheduler ADDRESS``).
 
 For a remote scheduler, ``DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION=1.0 dask scheduler``
 keeps clients queued at the scheduler rather than on workers (as the local cluster does).
@@ -35,13 +37,13 @@ Example
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
-import sys
 import uuid
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from crmplay.core.fileio import write_json
+from crmplay.core.fileio import write_bytes, write_json
 from crmplay.engine.prepare import client_refusal
 from crmplay.engine.records import DEFAULT_TIMEOUT, ClientRun, now_iso, one_line
 from crmplay.engine.scheduler import available_cores
@@ -63,6 +65,9 @@ def run_one_client(client: str, data_root: str, reports_root: str, steps: Sequen
     from crmplay.engine.runner import run_client
     from crmplay.engine.step import quiet_logs
 
+    done = Path(attempts_dir) / f"{client}.done" if attempts_dir is not None else None
+    if done is not None and done.is_file():  # finished already; its result was lost with a worker
+        return pickle.loads(done.read_bytes())
     if attempts_dir is not None:
         marker = Path(attempts_dir) / f"{client}.attempts"
         with open(marker, "a", encoding="utf-8") as fh:
@@ -73,8 +78,11 @@ def run_one_client(client: str, data_root: str, reports_root: str, steps: Sequen
                    f"or lost); it was tried {retries + 1} time(s) and not run again")
             return lost_run(client, reports_root, data_root, why, parameters or {})
     quiet_logs()
-    return run_client(client, data_root, reports_root, steps=list(steps) if steps else None, lang=lang or None,
-                      jobs=1, timeout=timeout, playbook=playbook)
+    run = run_client(client, data_root, reports_root, steps=list(steps) if steps else None, lang=lang or None,
+                     jobs=1, timeout=timeout, playbook=playbook)
+    if done is not None:
+        write_bytes(done, pickle.dumps(run))
+    return run
 
 
 def lost_run(client: str, reports_root: str | Path, data_root: str | Path, reason: str,
@@ -168,11 +176,12 @@ def run_clients_on_cluster(
                                              key=f"crmplay-{name}-{batch}", pure=False, retries=retries)
                     futures[fut] = name
                 for fut in as_completed(list(futures), loop=dask_client.loop):
-                    name = futures[fut]
+                    name = futures.pop(fut)
                     try:
                         run = fut.result()
                     except Exception as exc:  # noqa: BLE001 - KilledWorker, or an error escaping run_client
                         run = lost_run(name, reports_root, data_root, _why(exc, retries), parameters)
+                    fut.release()  # a result held by a worker that dies later is not computed again
                     runs[name] = run
                     if on_client_done is not None:
                         on_client_done(run)
@@ -187,68 +196,4 @@ def run_clients_on_cluster(
     return [runs[name] for name in clients]
 
 
-# --------------------------------------------------------------------------------------------
-# The command
-
-
-def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
-    cells = [list(map(str, header))] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
-
-
-def _steps(values: Sequence[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [part for value in values for part in value.replace(",", " ").split() if part]
-
-
-def batch_on_cluster(args: Any) -> int:
-    """``crmplay batch --scheduler ADDRESS`` / ``--workers N``: the batch on a Dask cluster.
-
-    Prints one line per client as it finishes, then the summary table; writes the portfolio
-    page when all are done. Returns the exit code (0 all ok, 1 a client failed, 2 bad input).
-    """
-    from crmplay.chapters.registry import chosen_steps
-    from crmplay.core.steps import PlaybookError, select_steps
-    from crmplay.engine.pages import write_portfolio
-    from crmplay.engine.runner import list_clients
-
-    clients = list(dict.fromkeys(args.clients)) or list_clients(args.data_root)
-    if not clients:
-        print(f"crmplay: error: no client folders under {Path(args.data_root).resolve()}", file=sys.stderr)
-        return 2
-    steps = _steps(getattr(args, "steps", None))
-    try:
-        playbook_steps = chosen_steps(args.playbook)
-        select_steps(playbook_steps, steps)
-    except PlaybookError as exc:
-        print(f"crmplay: error: {exc}", file=sys.stderr)
-        return 2
-    reports_root = Path(args.reports_root).resolve()
-
-    def done(run: ClientRun) -> None:
-        counts = {k: sum(s.status == k for s in run.steps) for k in ("ok", "skipped", "failed")}
-        line = f"{run.client}: {run.status} ({counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed)"
-        if run.reason:
-            line += f" - {run.reason.splitlines()[0]}"
-        print(line, flush=True)
-
-    runs = run_clients_on_cluster(clients, args.data_root, reports_root, scheduler=getattr(args, "scheduler", None),
-                                  workers=getattr(args, "workers", None), steps=steps, lang=args.lang,
-                                  timeout=args.timeout, playbook=args.playbook, on_client_done=done)
-    portfolio = write_portfolio(reports_root, playbook_steps, lang=args.lang or "en")
-    rows = []
-    for run in runs:
-        counts = {k: sum(s.status == k for s in run.steps) for k in ("ok", "skipped", "failed")}
-        note = run.reason.splitlines()[0] if run.reason else "; ".join(
-            f"{s.id}: {s.reason}" for s in run.steps if s.status == "failed")
-        rows.append([run.client, run.status, counts["ok"], counts["skipped"], counts["failed"],
-                     f"{run.duration_s:.1f}s", note[:100]])
-    print()
-    print(_table(rows, ["client", "status", "ok", "skipped", "failed", "time", "note"]))
-    print(f"Portfolio: {portfolio}")
-    return 0 if all(r.ok for r in runs) else 1
-
-
-__all__ = ["run_clients_on_cluster", "run_one_client", "lost_run", "batch_on_cluster", "RETRIES", "ATTEMPTS_DIR"]
+__all__ = ["run_clients_on_cluster", "run_one_client", "lost_run", "RETRIES", "ATTEMPTS_DIR"]

@@ -1,13 +1,16 @@
 """Transaction history primitives of the loyalty step and the buy-till-you-die (BTYD) summary.
 
-* input checks shared by every loyalty analysis (:class:`LoyaltyDataError` says what was expected);
+* input checks shared by every loyalty analysis (:class:`LoyaltyDataError` says what was expected;
+  defined in :mod:`crmplay.chapters.loyalty.checks` and re-exported here);
 * integer period helpers (customer codes, period ordinals, net sums per customer and period)
   that keep the step fast on millions of rows;
 * :func:`rfm_summary`: the BTYD summary with exactly the definitions of lifetimes'
   ``summary_data_from_transaction_data`` (Davidson-Pilon, lifetimes 0.11) and PyMC-Marketing's
   ``rfm_summary``: ``frequency`` = repeat purchase periods, ``recency`` = last minus first
   purchase period, ``T`` = observation end minus first purchase period, ``monetary_value`` =
-  mean value of the repeat purchase periods.
+  mean value of the repeat purchase periods. Large tables (a Parquet table, or 20 million
+  rows and more) are summarised by embedded DuckDB (:mod:`crmplay.chapters.loyalty.duckdb_value`)
+  into the same frame.
 
 Refund rule (stated once, used everywhere)
 ------------------------------------------
@@ -22,61 +25,14 @@ both modes).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
-from crmplay.core.errors import AnalysisError
-
-
-class LoyaltyDataError(AnalysisError):
-    """Transactions (or customers) that the loyalty step cannot use, with what was expected."""
-
-
-# --------------------------------------------------------------------------------------------
-# Input checks
-
-
-def check_transactions(df: pd.DataFrame, id_col: str, date_col: str, amount_col: str | None) -> None:
-    """Raise :class:`LoyaltyDataError` unless ``df`` is a non-empty transactions table with the
-    named columns, an id on every row and numeric, present amounts (when ``amount_col`` is given)."""
-    if not isinstance(df, pd.DataFrame):
-        raise LoyaltyDataError(f"expected a DataFrame of transactions, got {type(df).__name__}")
-    needed = [id_col, date_col] + ([amount_col] if amount_col else [])
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise LoyaltyDataError(f"transactions lack column(s) {', '.join(missing)}; expected "
-                               f"{', '.join(needed)} (canonical: customer_id, date, amount)")
-    if len(df) == 0:
-        raise LoyaltyDataError("the transactions table is empty: the loyalty step needs at least one "
-                               "purchase (customer_id, date, amount)")
-    if df[id_col].isna().any():
-        raise LoyaltyDataError(f"{int(df[id_col].isna().sum())} transaction(s) have no {id_col}; "
-                               "every transaction must name its customer")
-    if amount_col and not pd.api.types.is_numeric_dtype(df[amount_col]):
-        raise LoyaltyDataError(f"column {amount_col} must hold numbers (refunds as negative amounts)")
-    if amount_col and df[amount_col].isna().any():
-        raise LoyaltyDataError(f"{int(df[amount_col].isna().sum())} transaction(s) have no {amount_col}")
-
-
-def as_dates(s: pd.Series, name: str) -> pd.Series:
-    """``s`` as timezone-naive datetimes; :class:`LoyaltyDataError` for unparseable or missing dates."""
-    if not pd.api.types.is_datetime64_any_dtype(s):
-        try:
-            s = pd.to_datetime(s)
-        except (ValueError, TypeError) as exc:
-            raise LoyaltyDataError(f"column {name} must hold dates: {exc}") from None
-    if getattr(s.dt, "tz", None) is not None:
-        s = s.dt.tz_localize(None)
-    if s.isna().any():
-        raise LoyaltyDataError(f"{int(s.isna().sum())} transaction(s) have no {name}")
-    return s
-
-
-def period_ordinals(dates: pd.Series, freq: str) -> np.ndarray:
-    """Integer period numbers (pandas Period ordinals) of ``dates`` at ``freq``."""
-    if freq == "D":
-        return dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    return dates.dt.to_period(freq).array.asi8.astype(np.int64)
+from crmplay.chapters.loyalty import duckdb_value
+from crmplay.chapters.loyalty.checks import LoyaltyDataError, as_dates, check_transactions, period_ordinals
+from crmplay.data.parquet_cache import ParquetTable
 
 
 def factorize_ids(ids: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -134,6 +90,9 @@ def rfm_summary(
     freq_multiplier: float = 1,
     include_first_transaction: bool = False,
     nonpositive: str = "drop",
+    *,
+    engine: str = "auto",
+    duckdb: duckdb_value.DuckDBSettings | None = None,
 ) -> pd.DataFrame:
     """Buy-till-you-die summary per customer, with lifetimes' definitions.
 
@@ -158,6 +117,12 @@ def rfm_summary(
     nonpositive : {"drop", "keep"}
         ``"drop"`` (crmplay's rule): a period whose net amount is <= 0 is not a purchase.
         ``"keep"``: every period with a transaction is a purchase, as lifetimes does.
+    engine : {"auto", "pandas", "duckdb"}
+        ``"auto"``: DuckDB for a Parquet table or path, or from
+        :data:`crmplay.data.parquet_cache.DUCKDB_MIN_ROWS` rows (small Parquet tables are read
+        into pandas); both engines return the same frame. DuckDB supports ``freq`` D, W and h.
+    duckdb : DuckDBSettings, optional
+        Memory limit, threads and spill folder of the DuckDB engine.
 
     Returns
     -------
@@ -184,6 +149,12 @@ def rfm_summary(
     """
     if nonpositive not in ("drop", "keep"):
         raise ValueError(f"nonpositive={nonpositive!r}: expected 'drop' or 'keep'")
+    if duckdb_value.engine_for(transactions, engine) == "duckdb" and freq in duckdb_value.PERIODS:
+        return duckdb_value.rfm_summary(transactions, observation_end, freq, customer_id_col, datetime_col,
+                                        monetary_value_col, freq_multiplier, include_first_transaction,
+                                        nonpositive, settings=duckdb)
+    if isinstance(transactions, (ParquetTable, str, os.PathLike)):  # a small Parquet table: pandas
+        transactions = duckdb_value.as_parquet(transactions).to_pandas()
     check_transactions(transactions, customer_id_col, datetime_col, monetary_value_col)
     dates = as_dates(transactions[datetime_col], datetime_col)
     periods = period_ordinals(dates, freq)

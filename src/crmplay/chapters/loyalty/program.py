@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -36,16 +36,57 @@ from crmplay.chapters.loyalty.tiers import TierDesign, design_tiers, reward_cove
 from crmplay.chapters.loyalty.value import ValueBase, value_base
 from crmplay.core.config import Economics
 from crmplay.core.errors import AnalysisError
+from crmplay.core.explore import Explorable
 
 
 @dataclass
-class LoyaltyAnalysis:
+class LoyaltyAnalysis(Explorable):
     """Everything the loyalty chapter shows, computed once by :func:`analyse`.
 
     Money in the client's currency; shares and rates 0-1. ``retention``, ``retention_econ``,
     ``scenarios`` and ``cohorts`` are ``None`` when the data cannot measure them (a note in
     ``notes`` says why). ``notes`` holds (catalogue key, values) pairs, never sentences.
+
+    The tables behind the chapter's charts and tables are listed in ``TABLES`` (``run.tables()``
+    gives them all as DataFrames; displayed in JupyterLab the analysis shows each one's first rows).
     """
+
+    EXPLORE_NAME: ClassVar[str] = "run"
+    TABLES: ClassVar[dict[str, str]] = {
+        "value.table": "one row per buying customer (index customer_id): first_purchase, last_purchase, "
+                       "recency_days, frequency (purchase days), visits, monetary and annual_spend (currency), "
+                       "avg_purchase, tenure_days, referrals, churned",
+        "rfm.summary": "one row per RFM segment: segment, customers, share (0-1), revenue, revenue_share (0-1), "
+                       "avg_recency_days, avg_frequency, avg_monetary",
+        "rfm.grid": "customers per recency (rows) x frequency (columns) score, 1-5",
+        "rfm.scores": "one row per customer (index customer_id): r_score, f_score, m_score (1-5), rfm, segment",
+        "tiers.tiers": "one row per level (0 = below the first tier): tier, min_spend (currency), target_share, "
+                       "members, share (0-1), revenue, revenue_share (0-1), avg_spend, churn_rate (0-1)",
+        "points.by_tier": "points economics per tier, a year: members, revenue, multiplier, points_earned, "
+                          "face_value, redeemed_value, reward_cost (currency), reward_cost_share, liability",
+        "catalogue": "one row per reward: reward, eligible, recipients, annual_cost (currency), cost_share "
+                     "(of annual revenue), cost_per_recipient, params",
+        "levers": "one row per switching-cost lever: lever, customers, annual_cost (currency), cost_share, "
+                  "retention_value",
+        "expiry": "one row per expiry (expiry_months; 0 = never): redemption_rate, breakage (0-1), reward_cost, "
+                  "outstanding_points, liability (currency), current (the chosen one)",
+        "cohorts": "monthly signup cohorts (index cohort): size and the share still buying 0..N months later",
+        "retention_cohorts": "annual retention by signup year: cohort, base, lost, retention (0-1), ci_low, ci_high",
+        "scenarios": "one row per retention scenario (points): retention (0-1), clv, clv_gain (per customer), "
+                     "value_gain, customers_kept, acquisition_avoided, retention_spend, net_saving (currency)",
+        "tornado": "one row per uncertain input: input, base, low, high (input values), roi_low, roi_high, swing",
+        "model.table": "BG/NBD + Gamma-Gamma per customer (non-contractual; index customer_id): p_alive (0-1), "
+                       "expected_purchases, expected_avg_value, clv, expected_revenue_year (currency)",
+        "value_deciles": "customer value deciles (non-contractual), best first: decile, customers, value "
+                         "(currency), share (0-1), mean (currency per customer)",
+    }
+
+    def explore_summary(self) -> dict[str, Any]:
+        """The chapter's headline figures: customers, business kind, margin, at-risk customers."""
+        return {"customers": len(self.value.table), "business": f"{self.business} ({self.business_how})",
+                "gross margin": f"{self.gross_margin:.0%} ({self.gross_margin_source})",
+                "reward coverage of top customers": f"{self.coverage:.0%}",
+                "at risk (customers, revenue)": self.at_risk}
 
     options: Options
     value: ValueBase

@@ -5,9 +5,14 @@ names for valuing customers by their history (source: switching_costs): recency 
 last purchase), frequency (purchase days), monetary value (net spend), tenure, visits and
 referrals, plus the churn flag the tiers use. Refunds follow the rule of
 :mod:`crmplay.chapters.loyalty.history`.
+
+The per-customer purchase facts come from numpy (:func:`pandas_facts`) or, for a table too
+large for memory, from embedded DuckDB (:func:`crmplay.chapters.loyalty.duckdb_value.value_facts`);
+:func:`attach_customers` then joins the customers table the same way for both.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +20,8 @@ import pandas as pd
 
 from crmplay.chapters.loyalty.history import (LoyaltyDataError, as_dates, check_transactions, factorize_ids, first_last,
                                               period_ordinals, period_sums)
+from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings, PurchaseFacts, as_parquet, engine_for, value_facts
+from crmplay.data.parquet_cache import ParquetTable
 
 @dataclass(frozen=True)
 class ValueBase:
@@ -50,19 +57,23 @@ class ValueBase:
 
 
 def value_base(
-    transactions: pd.DataFrame,
+    transactions,
     customers: pd.DataFrame | None = None,
     *,
     observation_end=None,
     inactivity_days: int = 90,
     annual_days: int = 365,
+    engine: str = "auto",
+    duckdb: DuckDBSettings | None = None,
 ) -> ValueBase:
     """Build the customer value base from transactions (and the customers table when present).
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical ``transactions``: ``customer_id``, ``date``, ``amount`` (refunds negative).
+    transactions : DataFrame or ParquetTable
+        Canonical ``transactions``: ``customer_id``, ``date``, ``amount`` (refunds negative); a
+        :class:`crmplay.data.parquet_cache.ParquetTable` (or a Parquet file path) for a table
+        kept out of memory.
     customers : DataFrame, optional
         Canonical ``customers``: ``customer_id`` and any of ``signup_date``, ``status``
         (active|churned), ``churn_date``, ``referrals``. Without it (or without a usable
@@ -75,12 +86,32 @@ def value_base(
         basis).
     annual_days : int
         Length of the qualification year for ``annual_spend`` (365).
+    engine : {"auto", "pandas", "duckdb"}
+        Who computes the per-customer facts: ``"auto"`` picks DuckDB for a Parquet table or
+        from :data:`crmplay.data.parquet_cache.DUCKDB_MIN_ROWS` rows (small Parquet tables are
+        read into pandas). Both engines return the same value base
+        (:mod:`crmplay.chapters.loyalty.duckdb_value`).
+    duckdb : DuckDBSettings, optional
+        Memory limit, threads and spill folder of the DuckDB engine.
 
     Raises
     ------
     LoyaltyDataError
         for an empty table, missing columns or ids, or no purchase before the observation end.
     """
+    kw = dict(observation_end=observation_end, inactivity_days=inactivity_days, annual_days=annual_days)
+    if engine_for(transactions, engine) == "duckdb":
+        facts = value_facts(transactions, settings=duckdb, **kw)
+    else:
+        if isinstance(transactions, (ParquetTable, str, os.PathLike)):  # a small Parquet table
+            transactions = as_parquet(transactions).to_pandas()
+        facts = pandas_facts(transactions, **kw)
+    return attach_customers(facts, customers, inactivity_days=inactivity_days, annual_days=annual_days)
+
+
+def pandas_facts(transactions: pd.DataFrame, *, observation_end=None, inactivity_days: int = 90,
+                 annual_days: int = 365) -> PurchaseFacts:
+    """The per-customer purchase facts of :func:`value_base`, computed in memory with numpy."""
     check_transactions(transactions, "customer_id", "date", "amount")
     dates = as_dates(transactions["date"], "date")
     day = period_ordinals(dates, "D")
@@ -114,21 +145,32 @@ def value_base(
     pp, pc = per[purchase], cust[purchase]
     active_start_mask = (pp <= start_day) & (pp >= start_day - inactivity_days)  # as at the end: recency <= inactivity_days
     active_at_start = np.bincount(pc[active_start_mask], minlength=n) > 0
+    return PurchaseFacts(
+        ids=pd.Index(ids[buyer], name="customer_id"), first_day=first[buyer], last_day=last[buyer],
+        frequency=freq[buyer], visits=visits[buyer], monetary=monetary[buyer], annual=annual[buyer],
+        gross=gross[buyer], active_at_start=active_at_start[buyer], end=end, end_day=end_day,
+        revenue=float(monetary.sum()), annual_revenue=float(annual.sum()), window=window,
+        refund_only=int((~buyer).sum()))
 
-    first_dt = first.astype("datetime64[D]").astype("datetime64[ns]")
-    last_dt = last.astype("datetime64[D]").astype("datetime64[ns]")
+
+def attach_customers(facts: PurchaseFacts, customers: pd.DataFrame | None = None, *, inactivity_days: int = 90,
+                     annual_days: int = 365) -> ValueBase:
+    """The value base from the purchase facts (either engine) and the customers table."""
+    end, end_day = facts.end, facts.end_day
+    first_dt = facts.first_day.astype("datetime64[D]").astype("datetime64[ns]")
+    last_dt = facts.last_day.astype("datetime64[D]").astype("datetime64[ns]")
     table = pd.DataFrame({
-        "first_purchase": first_dt[buyer],
-        "last_purchase": last_dt[buyer],
-        "recency_days": (end_day - last[buyer]).astype(np.float64),
-        "frequency": freq[buyer].astype(np.float64),
-        "visits": visits[buyer].astype(np.float64),
-        "monetary": monetary[buyer],
-        "annual_spend": annual[buyer],
-        "avg_purchase": gross[buyer] / np.maximum(visits[buyer], 1),
-        "tenure_days": (end_day - first[buyer]).astype(np.float64),
-        "active_at_start": active_at_start[buyer],
-    }, index=pd.Index(ids[buyer], name="customer_id"))
+        "first_purchase": first_dt,
+        "last_purchase": last_dt,
+        "recency_days": (end_day - facts.last_day).astype(np.float64),
+        "frequency": facts.frequency.astype(np.float64),
+        "visits": facts.visits.astype(np.float64),
+        "monetary": facts.monetary,
+        "annual_spend": facts.annual,
+        "avg_purchase": facts.gross / np.maximum(facts.visits, 1),
+        "tenure_days": (end_day - facts.first_day).astype(np.float64),
+        "active_at_start": facts.active_at_start,
+    }, index=facts.ids)
     table["referrals"] = np.nan
 
     notes: list[str] = []
@@ -164,13 +206,13 @@ def value_base(
             notes.append(f"{missing} buying customer(s) are missing from the customers table")
     if basis == "inactivity":
         table["churned"] = table["recency_days"].to_numpy() > inactivity_days
-    refund_only = int((~buyer).sum())
+    refund_only = facts.refund_only
     if refund_only:
         notes.append(f"{refund_only} customer id(s) have only refunds or zero-value days and are not buyers")
     return ValueBase(
-        table=table, observation_end=end, revenue=float(monetary.sum()),
-        annual_revenue=float(annual.sum()), annual_days=annual_days, churn_basis=basis,
-        inactivity_days=inactivity_days, retention_window_days=window,
+        table=table, observation_end=end, revenue=facts.revenue,
+        annual_revenue=facts.annual_revenue, annual_days=annual_days, churn_basis=basis,
+        inactivity_days=inactivity_days, retention_window_days=facts.window,
         customers_without_purchases=without, non_purchasing_ids=refund_only, missing_from_customers=missing,
         notes=tuple(notes))
 
@@ -206,4 +248,4 @@ def criteria_gaps(table: pd.DataFrame, wide: float = 2.0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["criterion", "median", "best", "wide"])
 
 
-__all__ = ["ValueBase", "value_base", "CRITERIA", "criteria_gaps"]
+__all__ = ["ValueBase", "value_base", "pandas_facts", "attach_customers", "CRITERIA", "criteria_gaps"]
