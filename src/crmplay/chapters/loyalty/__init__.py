@@ -20,8 +20,7 @@ registry reads only its options and results) does not load the models, scipy or 
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from crmplay.core.lazy import lazy_exports
 
 #: public name -> (module, attribute) it comes from
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -99,18 +98,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'crmplay.chapters.loyalty' has no attribute {name!r}") from None
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = ["Options", "options_assumptions", "analyse", "LoyaltyAnalysis", "LoyaltyDataError", "LoyaltyResults", "value_base", "ValueBase", "rfm_summary", "rfm_scores", "rfm_segments", "RFMSegments", "quintile_scores", "segment_grid", "SEGMENT_RULES", "SEGMENT_ORDER", "AT_RISK_SEGMENTS", "design_tiers", "TierDesign", "tier_ids", "default_multipliers", "reward_coverage", "points_economics", "PointsEconomics", "expiry_effect", "reward_catalogue", "price_levers", "CatalogueParams", "REWARDS", "LEVERS", "break_even_lift", "break_even_lift_simple", "ProgramInputs", "ProgramOutcome", "evaluate_program", "clv", "retention_from_data", "RetentionEstimate", "cohort_retention", "retention_economics", "RetentionEconomics", "retention_scenarios", "sensitivity", "View", "criteria_view", "segment_view", "tier_view", "tier_points_view", "catalogue_view", "lever_view", "scenario_view", "options_view", "sentences", "say", "customer_file", "write_customer_file", "results_record", "run_for_context", "BetaGeoModel", "GammaGammaModel", "holdout_check", "HoldoutCheck", "model_value", "ModelValue", "ForecastCheck", "annual_retention", "value_distribution", "detect_business", "tied_scores", "criteria_gaps"]

@@ -10,8 +10,7 @@ registry reads only its options and results) does not load the models, scipy or 
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from crmplay.core.lazy import lazy_exports
 
 #: public name -> (module, attribute) it comes from
 _EXPORTS: dict[str, tuple[str, str]] = {
@@ -92,18 +91,7 @@ def write_followup(followup, path):
     return write(followup, path)
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'crmplay.chapters.nps' has no attribute {name!r}") from None
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = ["Options", "NpsResult", "Comparison", "NoResponsesError", "GROUPS", "SCALES", "METHODS", "DETRACTOR", "PASSIVE", "PROMOTER", "PSEUDO_OBSERVATIONS", "classify", "score_codes", "score", "from_counts", "intervals", "compare", "compare_to_benchmark", "sample_size", "sample_size_for_change", "sample_size_table", "with_groups", "segments", "period_trend", "touchpoints", "adjust_p_values", "TouchpointResult", "DriverResult", "DriverError", "drivers", "shapley_r2", "relative_weights", "subset_r2", "DEFAULT_THEMES", "ThemeResult", "theme_dictionary", "code_comments", "themes", "example_quotes", "keyword_pattern", "EconomicsResult", "economics", "customer_value", "revenue_scenarios", "detractor_followup", "write_followup", "NpsAnalysis", "NpsResults", "analyse", "what_moved", "trend_calendar", "attribute_label", "theme_label", "period_label", "trend_test", "TrendTest", "trend_power", "detectable_slope", "difference_interval", "Difference", "real_change_points", "omnibus_test", "OmnibusTest", "pairwise_tests", "sample_size_for_difference", "compare_waves", "WaveResult"]
