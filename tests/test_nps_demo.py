@@ -92,9 +92,10 @@ def test_notebook_runs_and_keeps_personal_data_out(tmp_path, client, lang):
     followup = reports / client / "consultant" / "nps_detractor_followup.csv"
     assert followup.is_file()
     assert results["followup"]["count"] == len(followup.read_text(encoding="utf-8-sig").splitlines()) - 1
-    # Stakeholder output: no email addresses or phone numbers, and the list's path only.
+    # Stakeholder output: no email addresses or phone numbers, not even the list's path (it is
+    # the consultant's: the page says the list is kept apart)
     assert not re.search(r"[\w.+-]+@example\.(com|org|net)", text)
-    assert "consultant/nps_detractor_followup.csv" in text
+    assert "consultant/nps_detractor_followup.csv" not in text
     if lang == "fa" or client == "demo_fa":
         assert "شاخص" in text or "NPS" in text
         assert re.search("[۰-۹]", text)  # Persian digits
