@@ -24,7 +24,7 @@ from crmplay.core.i18n import Translator
 from crmplay.core.markdown import escape_markdown
 from crmplay.core.privacy import PiiMask, person_names, safe_quote
 from crmplay.core.sources import cite
-from crmplay.core.results import ResultsRecord, read_results, write_record, write_results
+from crmplay.core.results import ResultsRecord, write_record
 
 
 def _display(obj: Any) -> None:
@@ -80,15 +80,13 @@ class StepContext:
         return self._mask
 
     # -- results ----------------------------------------------------------------------------
-    def write_results(self, record: ResultsRecord | Mapping[str, Any]) -> Path:
-        """Write this step's typed results record to ``results/<step>.json``."""
-        if isinstance(record, ResultsRecord):
-            return write_record(self.reports_root, self.client, record)
-        return write_results(self.reports_root, self.client, self.step, dict(record))
-
-    def read_results(self, step: str) -> dict[str, Any] | None:
-        """Another step's results, or ``None`` if that step wrote none."""
-        return read_results(self.reports_root, self.client, step)
+    def write_results(self, record: ResultsRecord) -> Path:
+        """Write this step's typed results record to ``results/<step>.json``. Another step's
+        figures are read through ``crmplay.chapters.registry.read_results`` (typed records)."""
+        if not isinstance(record, ResultsRecord):
+            raise TypeError(f"{self.step}: write_results takes the step's typed results record "
+                            f"(a crmplay.core.results.ResultsRecord), not {type(record).__name__}")
+        return write_record(self.reports_root, self.client, record)
 
     def consultant_path(self, filename: str) -> Path:
         """A path under ``reports/<client>/consultant/`` for consultant-only files (never linked
