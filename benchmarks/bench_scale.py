@@ -5,6 +5,7 @@ Prints figures; asserts nothing about time. Run one part at a time on a quiet ma
     python benchmarks/bench_scale.py generate --rows 100000000 --customers 5000000 --out /tmp/bench-scale
     python benchmarks/bench_scale.py duckdb   --out /tmp/bench-scale [--memory 2GB]
     python benchmarks/bench_scale.py sample   --out /tmp/bench-scale     # 10M rows: pandas vs DuckDB, identical?
+    python benchmarks/bench_scale.py analyse  --out /tmp/bench-scale     # whole loyalty step, 10M rows
     python benchmarks/bench_scale.py batch    --clients 20 --out /tmp/bench-scale   # 2 workers vs 1
 
 1. ``generate``: synthetic transactions (string ids ``C0000001``.., day dates over two years,
@@ -17,7 +18,12 @@ Prints figures; asserts nothing about time. Run one part at a time on a quiet ma
    i.e. well past 4 GB at 100 million; ``sample`` runs it where it fits.
 3. ``sample``: the same two tables on the 10M-row sample with pandas and with DuckDB: time,
    peak memory, and whether the frames are identical (floats to 1e-9 relative).
-4. ``batch``: ``--clients`` copies of the demo client under ``--out``, run with
+4. ``analyse``: the whole loyalty step (:func:`crmplay.chapters.loyalty.program.analyse`:
+   value base, segments, tiers, points, BG/NBD + Gamma-Gamma with its holdout check, activity
+   cohorts) on the 10M-row sample, pandas (table read into memory) vs DuckDB (the ParquetTable,
+   never loaded), each in a fresh child process: wall time, peak RSS, and whether the results
+   records agree (floats to 1e-6 relative: the model fits see sums that differ in the last bits).
+5. ``batch``: ``--clients`` copies of the demo client under ``--out``, run with
    :func:`crmplay.engine.cluster.run_clients_on_cluster` on a 2-worker ``LocalCluster`` and on
    a 1-worker one (each client: all six steps, ``jobs=1`` in its worker).
 """
@@ -113,8 +119,45 @@ def measure(engine: str, path: str, memory: str, threads: int, save: str | None)
             "peak_rss_mb": round(peak_rss_mb())}
 
 
+def measure_analyse(engine: str, path: str, memory: str, threads: int, save: str | None) -> dict:
+    """The whole loyalty ``analyse`` in this (fresh) process; the results record saved as JSON."""
+    from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings
+    from crmplay.chapters.loyalty.program import analyse
+    from crmplay.chapters.loyalty.views import results_record
+    from crmplay.data.parquet_cache import ParquetTable
+
+    settings = DuckDBSettings(memory_limit=memory, threads=threads)
+    table = ParquetTable.open(path)
+    t0 = time.perf_counter()
+    run = analyse(table, engine=engine, duckdb=settings)  # pandas: the table is read into memory once
+    wall = time.perf_counter() - t0
+    record = results_record(run).to_json()
+    if save:
+        Path(f"{save}-analyse.json").write_text(json.dumps(record, default=str), encoding="utf-8")
+    return {"engine": engine, "rows": table.rows, "customers": len(run.value.table), "model": run.model is not None,
+            "notes": [k for k, _ in run.notes], "wall_s": round(wall, 1), "peak_rss_mb": round(peak_rss_mb())}
+
+
+def same_figures(a, b, rel: float = 1e-6, path: str = "") -> list[str]:
+    """Paths where two results records differ (floats beyond ``rel`` relative)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in a.keys() | b.keys() for d in same_figures(a.get(k), b.get(k), rel, f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [path]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in same_figures(x, y, rel, f"{path}[{i}]")]
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        ok = (a != a and b != b) or abs(a - b) <= rel * max(abs(a), abs(b), 1.0)
+        return [] if ok else [path]
+    return [] if a == b else [path]
+
+
 def child(engine: str, path: Path, memory: str, threads: int, save: Path | None = None) -> dict:
-    cmd = [sys.executable, __file__, "_measure", engine, str(path), "--memory", memory, "--threads", str(threads)]
+    return _child("_measure", engine, path, memory, threads, save)
+
+
+def _child(part: str, engine: str, path: Path, memory: str, threads: int, save: Path | None = None) -> dict:
+    cmd = [sys.executable, __file__, part, engine, str(path), "--memory", memory, "--threads", str(threads)]
     if save:
         cmd += ["--save", str(save)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -166,7 +209,7 @@ def batch(out: Path, clients: int, steps: list[str] | None) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("part", choices=("generate", "duckdb", "sample", "batch", "_measure"))
+    ap.add_argument("part", choices=("generate", "duckdb", "sample", "analyse", "batch", "_measure", "_analyse"))
     ap.add_argument("engine", nargs="?")
     ap.add_argument("path", nargs="?")
     ap.add_argument("--out", type=Path, default=Path("/tmp/bench-scale"))
@@ -180,6 +223,17 @@ def main() -> None:
     args = ap.parse_args()
     if args.part == "_measure":
         print(json.dumps(measure(args.engine, args.path, args.memory, args.threads, args.save)))
+    elif args.part == "_analyse":
+        print(json.dumps(measure_analyse(args.engine, args.path, args.memory, args.threads, args.save)))
+    elif args.part == "analyse":
+        print("| engine | transactions | customers | model | wall s | peak RSS MB |\n| --- | ---: | ---: | --- | ---: | ---: |")
+        for engine in ("pandas", "duckdb"):
+            r = _child("_analyse", engine, args.out / "sample.parquet", args.memory, args.threads, args.out / engine)
+            print(f"| {engine} | {r['rows']:,} | {r['customers']:,} | {r['model']} | {r['wall_s']} | "
+                  f"{r['peak_rss_mb']:,} |  notes: {', '.join(r['notes'])}", flush=True)
+        records = [json.loads((args.out / f"{e}-analyse.json").read_text(encoding="utf-8")) for e in ("pandas", "duckdb")]
+        diff = same_figures(*records)
+        print("results records: " + ("the same (floats to 1e-6)" if not diff else f"differ at {', '.join(diff[:10])}"))
     elif args.part == "generate":
         generate(args.out, args.rows, args.customers)
     elif args.part == "duckdb":

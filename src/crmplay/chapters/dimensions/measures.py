@@ -22,6 +22,8 @@ import pandas as pd
 
 from crmplay.chapters.dimensions.rules import DIMENSION_IDS, RULES, Measure, ScoreRule, rescale_rating
 from crmplay.core.figures import integer, number
+from crmplay.data.duckdb_session import (DuckDBSettings, clean_double, in_memory, session, source_columns, source_view,
+                                         wants_duckdb)
 
 
 def survey_measures(responses: pd.DataFrame, attribute_to_dim: Mapping[str, str], rating_min: float,
@@ -229,15 +231,22 @@ def detractor_churn_measure(responses: pd.DataFrame, customers: pd.DataFrame, pa
                    {"detractors": n_det, "others": n_other, "detractor_churn": det_rate, "other_churn": other_rate})
 
 
-def win_back_measure(customers: pd.DataFrame, transactions: pd.DataFrame | None, gap_days: int = 30, min_n: int = 30,
-                     rule: ScoreRule = RULES["win_back_rate"]) -> Measure | None:
+def win_back_measure(customers: pd.DataFrame, transactions, gap_days: int = 30, min_n: int = 30,
+                     rule: ScoreRule = RULES["win_back_rate"], *, engine: str = "auto",
+                     duckdb: DuckDBSettings | None = None) -> Measure | None:
     """Share of churned customers who came back (win_back).
 
     A churned customer is one with a ``churn_date``. They came back when a purchase (positive
     amount) is dated more than ``gap_days`` after the churn date (so a final bill does not
     count), or when the customers table marks them active again. Only customers who churned at
     least ``gap_days`` before the end of the data count, so everyone had time to return.
+
+    ``transactions``: a DataFrame, ``None``, or a :class:`crmplay.data.parquet_cache.ParquetTable`
+    that DuckDB reads out of core (``engine="auto"``: DuckDB for a Parquet table; same measure).
     """
+    sql = transactions is not None and wants_duckdb(transactions, engine)
+    if transactions is not None and not sql:
+        transactions = in_memory(transactions)
     if customers is None or "churn_date" not in customers.columns or "customer_id" not in customers.columns:
         return None
     churn = pd.to_datetime(customers["churn_date"], errors="coerce")
@@ -246,9 +255,10 @@ def win_back_measure(customers: pd.DataFrame, transactions: pd.DataFrame | None,
         return None
     gap = pd.Timedelta(days=gap_days)
     ends = [churn.max()]
-    has_tx = transactions is not None and {"customer_id", "date", "amount"} <= set(transactions.columns)
+    has_tx = transactions is not None and {"customer_id", "date", "amount"} <= set(source_columns(transactions))
     if has_tx:
-        ends.append(pd.to_datetime(transactions["date"], errors="coerce").max())
+        ends.append(_last_date_sql(transactions, duckdb) if sql
+                    else pd.to_datetime(transactions["date"], errors="coerce").max())
     end = max(e for e in ends if not pd.isna(e))
     gone = gone[gone["churn_date"] <= end - gap]
     if len(gone) < max(1, min_n):
@@ -257,7 +267,9 @@ def win_back_measure(customers: pd.DataFrame, transactions: pd.DataFrame | None,
     if "status" in customers.columns:
         status = customers.loc[gone.index, "status"].astype("string").str.lower()
         back |= status.eq("active").fillna(False)
-    if has_tx:
+    if has_tx and sql:
+        back.loc[_returned_sql(transactions, gone, gap_days, duckdb)] = True
+    elif has_tx:
         tx = transactions[["customer_id", "date", "amount"]]
         tx = tx[pd.to_numeric(tx["amount"], errors="coerce") > 0]
         later = tx.merge(gone.assign(row_=gone.index), on="customer_id", how="inner")
@@ -268,7 +280,41 @@ def win_back_measure(customers: pd.DataFrame, transactions: pd.DataFrame | None,
                    {"came_back": int(back.sum()), "gap_days": gap_days, "from_transactions": bool(has_tx)})
 
 
-__all__ = [
+def _last_date_sql(transactions, settings: DuckDBSettings | None = None) -> pd.Timestamp:
+    """The latest readable transaction date, by DuckDB (``NaT`` when none)."""
+    with session(settings) as con:
+        source_view(con, transactions, "src", ["date"])
+        (last,) = con.execute("SELECT max(TRY_CAST(date AS TIMESTAMP)) FROM src").fetchall()[0]
+    return pd.Timestamp(last) if last is not None else pd.NaT
+
+
+def _returned_sql(transactions, gone: pd.DataFrame, gap_days: int, settings: DuckDBSettings | None = None) -> list:
+    """Index labels of ``gone`` (``customer_id``, ``churn_date``) with a purchase (amount > 0)
+    dated more than ``gap_days`` after their churn date, by one DuckDB join."""
+    leavers = pd.DataFrame({"row_": np.arange(len(gone), dtype=np.int64),
+                            "customer_id": gone["customer_id"].astype("str").to_numpy(dtype=object),
+                            "churn_date": gone["churn_date"].to_numpy(dtype="datetime64[us]")})
+    with session(settings) as con:
+        source_view(con, transactions, "src", ["customer_id", "date", "amount"])
+        con.register("gone", leavers)
+        rows = con.execute(f"""SELECT DISTINCT g.row_ FROM src t JOIN gone g ON CAST(t.customer_id AS VARCHAR) = g.customer_id
+                               WHERE {clean_double('t.amount')} > 0
+                                 AND TRY_CAST(t.date AS TIMESTAMP) > g.churn_date + INTERVAL {int(gap_days)} DAY
+                               ORDER BY 1""").fetchall()
+    return list(gone.index[[r[0] for r in rows]])
+
+
+def transaction_customers(transactions, *, engine: str = "auto", duckdb: DuckDBSettings | None = None) -> int:
+    """Distinct customer ids in the transactions (a Parquet table: ``count(DISTINCT)`` in DuckDB)."""
+    if not wants_duckdb(transactions, engine):
+        return int(in_memory(transactions)["customer_id"].nunique())
+    with session(duckdb) as con:
+        source_view(con, transactions, "src", ["customer_id"])
+        (n,) = con.execute("SELECT count(DISTINCT customer_id) FROM src").fetchall()[0]
+    return int(n)
+
+
+__all__ = ["transaction_customers", 
     "survey_measures", "survey_measures_from_drivers", "complaint_rate_measures", "resolution_measures",
     "reward_coverage_measure", "TRUTHY", "detractor_followup_measure", "detractor_churn_measure", "win_back_measure",
 ]

@@ -59,6 +59,7 @@ from crmplay.chapters.dimensions.measures import (
     reward_coverage_measure,
     survey_measures,
     survey_measures_from_drivers,
+    transaction_customers,
     win_back_measure,
 )
 from crmplay.chapters.dimensions.options import Options, validate_options
@@ -66,6 +67,7 @@ from crmplay.chapters.dimensions.rules import DIMENSION_IDS, Measure, ScoreRule,
 from crmplay.core.figures import as_list, figures_of, integer, rounded
 from crmplay.core.explore import Explorable
 from crmplay.core.frameworks import DIMENSIONS, get_item
+from crmplay.data.duckdb_session import source_columns
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,8 @@ def build_scorecard(
     min_n : the fewest observations a measure needs (``survey.min_segment_n``)
     sla_hours : the complaint resolution target of the needs step, in hours (default 48)
     nps_responses, complaints, customers, transactions, assessment : canonical tables
-        (``crmplay.data``) or ``None``
+        (``crmplay.data``) or ``None``; ``transactions`` may be a
+        :class:`crmplay.data.parquet_cache.ParquetTable` (read by DuckDB, never into pandas)
     nps_results, needs_results, loyalty_results : the nps, needs and loyalty steps' results
         records (or plain mappings of the same keys; any key may be absent or null), or ``None``
 
@@ -355,8 +358,8 @@ def _customer_count(customers: pd.DataFrame | None, transactions: pd.DataFrame |
         return int(len(customers))
     if loyalty and integer(loyalty.get("customers")):
         return integer(loyalty.get("customers"))
-    if transactions is not None and "customer_id" in transactions.columns:
-        return int(transactions["customer_id"].nunique()) or None
+    if transactions is not None and "customer_id" in source_columns(transactions):
+        return transaction_customers(transactions) or None
     return None
 
 

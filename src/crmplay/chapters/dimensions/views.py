@@ -221,7 +221,9 @@ def scorecard_for(ctx: StepContext, results: Mapping[str, Any]) -> Scorecard:
     errors: dict[str, str] = {}
     for name in TABLES:
         try:
-            tables[name] = ctx.table(name)
+            # a large transactions table comes as a ParquetTable: DuckDB reads it, pandas never does
+            read = getattr(ctx, "table_source", ctx.table) if name == "transactions" else ctx.table
+            tables[name] = read(name)
         except Exception as exc:  # noqa: BLE001 - crmplay.data.DataError or a reader error
             if type(exc).__name__ not in ("DataError", "ConfigError"):
                 raise

@@ -22,21 +22,18 @@ file or folder of Parquet files with canonical columns ``customer_id``, ``date``
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmplay.chapters.loyalty.checks import LoyaltyDataError, as_dates, check_transactions, period_ordinals
+from crmplay.data.duckdb_session import DEFAULT_MEMORY_LIMIT, DuckDBSettings, session, size_bytes
+from crmplay.data.duckdb_session import fetch as _run, ident as _ident, quote as _quote
 from crmplay.data.parquet_cache import ParquetTable, choose_engine
 
-#: Memory DuckDB may use unless told otherwise (``$CRMPLAY_DUCKDB_MEMORY`` overrides).
-DEFAULT_MEMORY_LIMIT = "2GB"
 #: Period expressions of the BTYD summary by pandas frequency (pandas Period ordinals).
 PERIODS = {
     "D": "d",
@@ -45,55 +42,6 @@ PERIODS = {
 }
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
             "UBIGINT", "FLOAT", "DOUBLE", "REAL")
-
-
-@dataclass(frozen=True)
-class DuckDBSettings:
-    """How the embedded DuckDB runs.
-
-    ``memory_limit`` (DuckDB size text, e.g. ``"2GB"``, ``"64MB"``; default
-    ``$CRMPLAY_DUCKDB_MEMORY`` or 2GB), ``threads`` (default: the cores this process may use),
-    ``temp_dir`` (folder for the work database and spill files; default the system temp folder),
-    ``pass_rows`` (transactions aggregated per pass; see :meth:`rows_per_pass`).
-    """
-
-    memory_limit: str | None = None
-    threads: int | None = None
-    temp_dir: str | os.PathLike[str] | None = None
-    pass_rows: int | None = None
-
-    def rows_per_pass(self) -> int:
-        """Transactions aggregated per pass (default: about one per 200 bytes of the memory limit).
-
-        A large table is aggregated in passes over disjoint hash partitions of the customer ids,
-        so each pass's hash table fits in memory whatever the table's size.
-        """
-        if self.pass_rows:
-            return int(self.pass_rows)
-        return max(1_000_000, size_bytes(self.resolved()[0]) // 200)
-
-    def resolved(self) -> tuple[str, int]:
-        limit = self.memory_limit or os.environ.get("CRMPLAY_DUCKDB_MEMORY") or DEFAULT_MEMORY_LIMIT
-        try:
-            cores = len(os.sched_getaffinity(0)) or 1
-        except AttributeError:
-            cores = os.cpu_count() or 1
-        return limit, int(self.threads or cores)
-
-
-def size_bytes(text: str) -> int:
-    """Bytes of a DuckDB size such as ``"2GB"``, ``"64MB"``, ``"1.5GiB"``.
-
-    Examples
-    --------
-    >>> size_bytes("2GB"), size_bytes("64 MiB")
-    (2000000000, 67108864)
-    """
-    units = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-             "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-    t = str(text).strip().upper().replace(" ", "")
-    number = t.rstrip("KMGTIB")
-    return int(float(number) * units[t[len(number):]])
 
 
 def partitions(rows: int, rows_per_pass: int) -> list[str]:
@@ -144,42 +92,6 @@ def as_parquet(source: Any) -> ParquetTable:
     if isinstance(source, (str, os.PathLike)) and Path(source).is_file():
         return ParquetTable.open(source)
     raise LoyaltyDataError(f"expected a DataFrame or a Parquet file of transactions, got {source!r}")
-
-
-@contextmanager
-def session(settings: DuckDBSettings | None = None) -> Iterator[Any]:
-    """An embedded DuckDB connection with the memory limit, threads and a spill folder.
-
-    The work database is a file in a fresh temporary folder (so intermediate tables can leave
-    memory too); the folder is removed on exit.
-    """
-    import duckdb
-
-    settings = settings or DuckDBSettings()
-    limit, threads = settings.resolved()
-    folder = tempfile.mkdtemp(prefix="crmplay-duckdb-", dir=settings.temp_dir)
-    con = duckdb.connect(os.path.join(folder, "work.duckdb"))
-    try:
-        _run(con, f"SET memory_limit = '{limit}'")
-        _run(con, f"SET threads = {threads}")
-        _run(con, f"SET temp_directory = '{_quote(os.path.join(folder, 'spill'))}'")
-        yield con
-    finally:
-        con.close()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run(con: Any, sql: str) -> list:
-    """Execute a statement and fetch its (small) result, so the connection is free again."""
-    return con.execute(sql).fetchall()
-
-
-def _quote(text: str) -> str:
-    return str(text).replace("'", "''")
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 def register(con: Any, source: Any, *, id_col: str = "customer_id", date_col: str = "date",
@@ -353,6 +265,34 @@ def rfm_summary(source: Any, observation_end=None, freq: str = "D", customer_id_
                           rows_per_pass=(settings or DuckDBSettings()).rows_per_pass())
 
 
+def first_date(source: Any, *, settings: DuckDBSettings | None = None) -> pd.Timestamp:
+    """The earliest transaction timestamp (SQL ``min``; the table is checked as for the value base)."""
+    with session(settings) as con:
+        register(con, source)
+        (first,) = con.execute("SELECT min(ts) FROM tx").fetchall()[0]
+    return pd.Timestamp(first)
+
+
+def purchase_days(source: Any, start, end, *, settings: DuckDBSettings | None = None) -> pd.DataFrame:
+    """Per customer with a transaction in the days ``(start, end]``: ``purchases`` (days netting
+    > 0, the refund rule) and ``amount`` (net); as
+    :func:`crmplay.chapters.loyalty.forecast._purchase_days` (index sorted by id)."""
+    lo = int(np.datetime64(pd.Timestamp(start).date(), "D").astype(np.int64))
+    hi = int(np.datetime64(pd.Timestamp(end).date(), "D").astype(np.int64))
+    with session(settings) as con:
+        register(con, source)
+        (n,) = con.execute(f"SELECT count(*) FROM tx WHERE d > {lo} AND d <= {hi}").fetchall()[0]
+        _run(con, "CREATE OR REPLACE TEMP TABLE held (c VARCHAR, purchases BIGINT, amount DOUBLE)")
+        for part in partitions(n, (settings or DuckDBSettings()).rows_per_pass()) if n else []:
+            _run(con, f"""INSERT INTO held
+                WITH days AS (SELECT c, d, sum(a) AS s FROM tx WHERE d > {lo} AND d <= {hi} {part} GROUP BY c, d)
+                SELECT c, count(*) FILTER (WHERE s > 0), sum(s) FROM days GROUP BY c""")
+        t = con.sql("SELECT * FROM held ORDER BY c").to_arrow_table()
+    return pd.DataFrame({"purchases": t.column("purchases").to_numpy().astype(np.float64),
+                         "amount": t.column("amount").to_numpy().astype(np.float64)},
+                        index=pd.Index(t.column("c").to_pandas(), dtype="str", name="customer_id"))
+
+
 def cohort_activity(source: Any, observation_end, *, max_months: int = 12,
                     settings: DuckDBSettings | None = None) -> pd.DataFrame:
     """Activity retention by first-purchase month, as the activity branch of
@@ -388,4 +328,5 @@ def cohort_activity(source: Any, observation_end, *, max_months: int = 12,
 
 
 __all__ = ["DuckDBSettings", "PurchaseFacts", "size_bytes", "partitions", "DEFAULT_MEMORY_LIMIT", "PERIODS", "engine_for", "as_parquet",
-           "session", "register", "purchase_facts", "value_facts", "btyd_table", "rfm_summary", "cohort_activity"]
+           "session", "register", "purchase_facts", "value_facts", "btyd_table", "rfm_summary", "first_date", "purchase_days",
+           "cohort_activity"]

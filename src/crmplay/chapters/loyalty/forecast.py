@@ -33,6 +33,7 @@ import pandas as pd
 from scipy.special import roots_jacobi
 
 from crmplay.chapters.loyalty.bgnbd import BetaGeoModel, ConvergenceError
+from crmplay.chapters.loyalty import duckdb_value
 from crmplay.chapters.loyalty.customer_value import HoldoutCheck, customer_value, holdout_check
 from crmplay.chapters.loyalty.gamma_gamma import GammaGammaModel
 from crmplay.chapters.loyalty.history import (LoyaltyDataError, as_dates, factorize_ids, period_ordinals, period_sums,
@@ -44,10 +45,16 @@ WEEK_DAYS, YEAR_WEEKS = 7.0, 365.25 / 7.0
 MIN_HOLDOUT_WEEKS = 8
 
 
-def model_summary(transactions: pd.DataFrame, observation_end) -> pd.DataFrame:
+def model_summary(transactions, observation_end, *, engine: str = "auto",
+                  duckdb: duckdb_value.DuckDBSettings | None = None) -> pd.DataFrame:
     """BTYD summary in weeks: ``frequency`` (repeat purchase days), ``recency``, ``T`` (weeks)
-    and ``monetary_value`` (mean net value of the repeat purchase days), per customer."""
-    return rfm_summary(transactions, observation_end=observation_end, freq="D", freq_multiplier=WEEK_DAYS)
+    and ``monetary_value`` (mean net value of the repeat purchase days), per customer.
+
+    ``transactions``: a DataFrame or a :class:`crmplay.data.parquet_cache.ParquetTable`;
+    ``engine`` and ``duckdb`` as in :func:`crmplay.chapters.loyalty.history.rfm_summary`
+    (every function of this module takes them: both engines give the same figures)."""
+    return rfm_summary(transactions, observation_end=observation_end, freq="D", freq_multiplier=WEEK_DAYS,
+                       engine=engine, duckdb=duckdb)
 
 
 def fit_models(summary: pd.DataFrame) -> tuple[BetaGeoModel, GammaGammaModel | None]:
@@ -96,8 +103,12 @@ def annual_retention(model: BetaGeoModel, summary: pd.DataFrame) -> float:
     return float((alive * s).sum() / alive.sum()) if alive.sum() > 0 else float("nan")
 
 
-def _purchase_days(transactions: pd.DataFrame, start, end) -> pd.DataFrame:
+def _purchase_days(transactions, start, end, *, engine: str = "auto",
+                   duckdb: duckdb_value.DuckDBSettings | None = None) -> pd.DataFrame:
     """Per customer: purchase days (days netting > 0) and net amount in (start, end]."""
+    if duckdb_value.engine_for(transactions, engine) == "duckdb":
+        return duckdb_value.purchase_days(transactions, start, end, settings=duckdb)
+    transactions = _frame(transactions)
     dates = as_dates(transactions["date"], "date")
     day = period_ordinals(dates, "D")
     lo = int(np.datetime64(pd.Timestamp(start).date(), "D").astype(np.int64))
@@ -111,6 +122,11 @@ def _purchase_days(transactions: pd.DataFrame, start, end) -> pd.DataFrame:
     return pd.DataFrame({"purchases": np.bincount(cust[sums > 0], minlength=n).astype(float),
                          "amount": np.bincount(cust, weights=sums, minlength=n)},
                         index=pd.Index(ids, name="customer_id"))
+
+
+def _frame(transactions) -> pd.DataFrame:
+    """A DataFrame as it is; a (small) Parquet table read into memory."""
+    return transactions if isinstance(transactions, pd.DataFrame) else duckdb_value.as_parquet(transactions).to_pandas()
 
 
 @dataclass(frozen=True)
@@ -155,16 +171,16 @@ def holdout_days(first_day: pd.Timestamp, end: pd.Timestamp, horizon_months: int
     return days
 
 
-def holdout_forecast(transactions: pd.DataFrame, observation_end, days: int, *,
-                     tolerance: float = 0.20) -> ForecastCheck:
+def holdout_forecast(transactions, observation_end, days: int, *, tolerance: float = 0.20,
+                     engine: str = "auto", duckdb: duckdb_value.DuckDBSettings | None = None) -> ForecastCheck:
     """Fit both models on the history up to ``observation_end - days`` and compare their forecast
     of the next ``days`` days with what the calibration customers really did."""
     end = pd.Timestamp(observation_end).normalize()
     cal_end = end - pd.Timedelta(days=int(days))
-    cal = model_summary(transactions, cal_end)
+    cal = model_summary(transactions, cal_end, engine=engine, duckdb=duckdb)
     bg, gg = fit_models(cal)
     weeks = days / WEEK_DAYS
-    hold = _purchase_days(transactions, cal_end, end).reindex(cal.index).fillna(0.0)
+    hold = _purchase_days(transactions, cal_end, end, engine=engine, duckdb=duckdb).reindex(cal.index).fillna(0.0)
     check = holdout_check(cal, hold["purchases"].to_numpy(), bg, holdout_length=weeks)
     predicted = np.asarray(bg.conditional_expected_purchases(weeks, cal["frequency"], cal["recency"], cal["T"]))
     if gg is not None:
@@ -204,14 +220,15 @@ class ModelValue:
                 **{k: float(v) for k, v in self.gamma_gamma.params_.items()}}
 
 
-def model_value(transactions: pd.DataFrame, observation_end, *, margin: float, discount_rate: float,
-                horizon_months: int = 12, holdout_weeks: int = 0, tolerance: float = 0.20) -> ModelValue:
+def model_value(transactions, observation_end, *, margin: float, discount_rate: float,
+                horizon_months: int = 12, holdout_weeks: int = 0, tolerance: float = 0.20,
+                engine: str = "auto", duckdb: duckdb_value.DuckDBSettings | None = None) -> ModelValue:
     """Check the forecast on a holdout (when the history allows), then refit on all the data and
     value every customer.
 
     Parameters
     ----------
-    transactions : DataFrame
+    transactions : DataFrame or ParquetTable
         Canonical transactions (customer_id, date, amount).
     observation_end : date-like
         Last day of the history used.
@@ -225,6 +242,9 @@ def model_value(transactions: pd.DataFrame, observation_end, *, margin: float, d
         Holdout length for the check; 0 = half the history, at most the horizon.
     tolerance : float
         Largest relative error of the holdout forecast said to hold (0.20 = 20%).
+    engine, duckdb
+        Who computes the per-customer tables (``"auto"``: DuckDB for a large Parquet table;
+        :func:`crmplay.chapters.loyalty.duckdb_value.engine_for`) and DuckDB's settings.
 
     Raises
     ------
@@ -232,12 +252,18 @@ def model_value(transactions: pd.DataFrame, observation_end, *, margin: float, d
         when no customer bought twice (nothing to learn the repeat-buying rate from).
     """
     end = pd.Timestamp(observation_end).normalize()
-    summary = model_summary(transactions, end)
+    if duckdb_value.engine_for(transactions, engine) == "pandas":
+        transactions, engine = _frame(transactions), "pandas"  # a small Parquet table: read once
+    summary = model_summary(transactions, end, engine=engine, duckdb=duckdb)
     if not (summary["frequency"] > 0).any():
         raise LoyaltyDataError("no customer bought on two different days: repeat buying cannot be modelled")
-    first = as_dates(transactions["date"], "date").min()
+    if engine == "pandas":
+        first = as_dates(transactions["date"], "date").min()
+    else:  # the first purchase date by SQL min, never the table in memory
+        first = duckdb_value.first_date(transactions, settings=duckdb)
     days = holdout_days(first, end, horizon_months, holdout_weeks)
-    check = holdout_forecast(transactions, end, days, tolerance=tolerance) if days else None
+    check = holdout_forecast(transactions, end, days, tolerance=tolerance, engine=engine,
+                             duckdb=duckdb) if days else None
     bg, gg = fit_models(summary)
     monthly = (1.0 + discount_rate) ** (1.0 / 12.0) - 1.0
     if gg is None:

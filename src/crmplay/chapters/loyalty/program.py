@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings, as_parquet, engine_for
 from crmplay.chapters.loyalty.forecast import ModelValue, model_value, value_distribution
 from crmplay.chapters.loyalty.history import LoyaltyDataError
 from crmplay.chapters.loyalty.options import Options
@@ -120,19 +121,28 @@ class LoyaltyAnalysis(Explorable):
     customer_columns: tuple[str, ...] = ()  # what the customers table adds (tenure, referrals, churn_status)
 
 
-def analyse(transactions: pd.DataFrame, customers: pd.DataFrame | None = None, *, options: Options = Options(),
-            economics: Any = None) -> LoyaltyAnalysis:
+def analyse(transactions, customers: pd.DataFrame | None = None, *, options: Options = Options(),
+            economics: Any = None, engine: str = "auto", duckdb: DuckDBSettings | None = None) -> LoyaltyAnalysis:
     """Run the whole loyalty step on canonical tables and return every figure of the chapter.
 
     Parameters
     ----------
     transactions, customers : DataFrame
-        Canonical tables (``customers`` optional).
+        Canonical tables (``customers`` optional). ``transactions`` may be a
+        :class:`crmplay.data.parquet_cache.ParquetTable` (a large table kept out of memory).
     options : Options
         ``[steps.loyalty]`` of client.toml.
     economics : crmplay.core.config.Economics, optional
         The client's economic assumptions (gross margin, discount rate, acquisition cost,
         retention cost ratio); defaults apply when absent.
+    engine : {"auto", "pandas", "duckdb"}
+        Who computes the per-customer tables (``[tables.transactions] engine``): ``"auto"`` picks
+        DuckDB from :data:`crmplay.data.parquet_cache.DUCKDB_MIN_ROWS` rows
+        (:func:`crmplay.chapters.loyalty.duckdb_value.engine_for`); a smaller Parquet table is
+        read into memory once. Both engines give the same analysis (value base, BTYD summary,
+        model, holdout and activity cohorts all have a DuckDB twin).
+    duckdb : DuckDBSettings, optional
+        Memory limit, threads and spill folder of the DuckDB engine.
 
     Returns
     -------
@@ -146,8 +156,13 @@ def analyse(transactions: pd.DataFrame, customers: pd.DataFrame | None = None, *
     econ = economics if economics is not None else Economics()
     notes: list[tuple[str, dict[str, Any]]] = []
     kind, how = detect_business(customers, options.business)
+    engine = engine_for(transactions, engine)
+    if engine == "pandas" and not isinstance(transactions, pd.DataFrame):
+        transactions = as_parquet(transactions).to_pandas()  # a small Parquet table: read once
+    tx = dict(engine=engine, duckdb=duckdb)
     vb = value_base(transactions, customers, observation_end=options.observation_end or None,
-                    inactivity_days=options.inactivity_days, annual_days=round(options.qualification_months * 365 / 12))
+                    inactivity_days=options.inactivity_days, annual_days=round(options.qualification_months * 365 / 12),
+                    **tx)
     if vb.non_purchasing_ids:
         notes.append(("loyalty.note.refund_only", {"n": vb.non_purchasing_ids}))
     if vb.missing_from_customers:
@@ -161,7 +176,7 @@ def analyse(transactions: pd.DataFrame, customers: pd.DataFrame | None = None, *
         try:
             model = model_value(transactions, vb.observation_end, margin=margin, discount_rate=econ.discount_rate,
                                 horizon_months=options.horizon_months, holdout_weeks=options.holdout_weeks,
-                                tolerance=options.forecast_tolerance)
+                                tolerance=options.forecast_tolerance, **tx)
         except (AnalysisError, ValueError) as exc:
             notes.append(("loyalty.note.no_model", {"reason": str(exc)}))
     p_alive = None
@@ -219,7 +234,7 @@ def analyse(transactions: pd.DataFrame, customers: pd.DataFrame | None = None, *
     if retention_econ is not None:
         scenarios = retention_scenarios(retention_econ)
     try:
-        cohorts = cohort_retention(vb, customers, transactions, max_months=options.cohort_months)
+        cohorts = cohort_retention(vb, customers, transactions, max_months=options.cohort_months, **tx)
     except LoyaltyDataError as exc:
         notes.append(("loyalty.note.no_cohorts", {"reason": str(exc)}))
     coverage = reward_coverage(tiers, vb, top_share=options.high_value_share,

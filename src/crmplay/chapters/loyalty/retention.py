@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings, as_parquet, cohort_activity, engine_for
 from crmplay.chapters.loyalty.history import LoyaltyDataError
 from crmplay.chapters.loyalty.points import ProgramInputs, evaluate_program
 from crmplay.chapters.loyalty.value import ValueBase
@@ -210,14 +211,18 @@ def retention_by_cohort(value: ValueBase, customers: pd.DataFrame | None) -> pd.
 
 
 def cohort_retention(value: ValueBase, customers: pd.DataFrame | None = None,
-                     transactions: pd.DataFrame | None = None, *, max_months: int = 12) -> pd.DataFrame:
+                     transactions=None, *, max_months: int = 12, engine: str = "auto",
+                     duckdb: DuckDBSettings | None = None) -> pd.DataFrame:
     """Retention curves by cohort month: share of each cohort still with the client k months on.
 
     With churn dates (customers table), cohorts are signup months and a customer counts as kept
     at month k until the month of the churn date (survival); only cohorts that signed up after
     the transaction history starts are drawn (earlier ones hold survivors only). Otherwise cohorts are first-purchase
     months and a customer counts at month k when buying in that month (activity retention,
-    needs ``transactions``). Cells not yet observed are NaN.
+    needs ``transactions``: a DataFrame, or a :class:`crmplay.data.parquet_cache.ParquetTable`
+    that DuckDB reads out of core when ``engine`` says so, see
+    :func:`crmplay.chapters.loyalty.duckdb_value.cohort_activity`; same frame). Cells not yet
+    observed are NaN.
 
     Returns a DataFrame: index ``cohort`` (month start), columns ``size`` and ``0..max_months``.
     """
@@ -244,6 +249,10 @@ def cohort_retention(value: ValueBase, customers: pd.DataFrame | None = None,
     else:
         if transactions is None:
             raise LoyaltyDataError("activity cohorts need the transactions table")
+        if engine_for(transactions, engine) == "duckdb":
+            return cohort_activity(transactions, value.observation_end, max_months=max_months, settings=duckdb)
+        if not isinstance(transactions, pd.DataFrame):  # a small Parquet table
+            transactions = as_parquet(transactions).to_pandas()
         tx = transactions[transactions["date"] <= value.observation_end]
         ids = tx["customer_id"].astype("str")
         month = tx["date"].dt.to_period("M").array.asi8

@@ -165,9 +165,9 @@ def attach_customers(facts: PurchaseFacts, customers: pd.DataFrame | None = None
         "recency_days": (end_day - facts.last_day).astype(np.float64),
         "frequency": facts.frequency.astype(np.float64),
         "visits": facts.visits.astype(np.float64),
-        "monetary": facts.monetary,
-        "annual_spend": facts.annual,
-        "avg_purchase": facts.gross / np.maximum(facts.visits, 1),
+        "monetary": facts.monetary.astype(np.float64),  # float even when empty (numpy's bincount of nothing is int)
+        "annual_spend": facts.annual.astype(np.float64),
+        "avg_purchase": facts.gross.astype(np.float64) / np.maximum(facts.visits, 1),
         "tenure_days": (end_day - facts.first_day).astype(np.float64),
         "active_at_start": facts.active_at_start,
     }, index=facts.ids)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings
 from crmplay.chapters.loyalty.history import LoyaltyDataError, rfm_summary
 from crmplay.chapters.loyalty.options import Options, options_assumptions
 from crmplay.chapters.loyalty.program import LoyaltyAnalysis, analyse
@@ -23,6 +24,7 @@ from crmplay.chapters.loyalty.wording import sentences
 from crmplay.chapters.loyalty.value import criteria_gaps
 from crmplay.core.fileio import write_csv
 from crmplay.core.sources import cite
+from crmplay.data.parquet_cache import spec_engine
 
 if TYPE_CHECKING:
     from crmplay.core.context import StepContext
@@ -200,19 +202,32 @@ def say(ctx: StepContext, run: LoyaltyAnalysis, *names: str) -> None:
             ctx.say(key, **v)
 
 
+def transactions_source(ctx: StepContext) -> Any:
+    """The transactions as the context hands them: ``ctx.table_source`` when it has one (a
+    :class:`crmplay.data.parquet_cache.ParquetTable` for a large table, never read into pandas),
+    else ``ctx.table``; ``None`` without a transactions table."""
+    return getattr(ctx, "table_source", ctx.table)("transactions")
+
+
+def transactions_engine(ctx: StepContext) -> str:
+    """``[tables.transactions] engine`` of the client (``"auto"`` when not set)."""
+    spec = getattr(ctx.config, "tables", {}).get("transactions")
+    return spec_engine(spec) if spec is not None else "auto"
+
+
 def run_for_context(ctx: StepContext) -> LoyaltyAnalysis | None:
     """:func:`crmplay.chapters.loyalty.program.analyse` on a notebook's context.
 
     Says why and returns ``None`` when the client has no usable transactions (the notebook
     then skips every section instead of failing).
     """
-    transactions = ctx.table("transactions")
+    transactions = transactions_source(ctx)
     if transactions is None:
         ctx.say("core.no_data", table=ctx.tr("loyalty.word.transactions"))
         return None
     try:
         return analyse(transactions, ctx.table("customers"), options=ctx.config.step_options("loyalty"),
-                       economics=ctx.config.economics)
+                       economics=ctx.config.economics, engine=transactions_engine(ctx))
     except LoyaltyDataError as exc:
         ctx.say("loyalty.headline.no_run", reason=str(exc))
         return None
@@ -314,12 +329,15 @@ def results_record(run: LoyaltyAnalysis) -> LoyaltyResults:
     return LoyaltyResults.from_analysis(run)
 
 
-def customer_file(run: LoyaltyAnalysis, transactions: pd.DataFrame) -> pd.DataFrame:
+def customer_file(run: LoyaltyAnalysis, transactions, *, engine: str = "auto",
+                  duckdb: DuckDBSettings | None = None) -> pd.DataFrame:
     """Consultant-only per-customer file: value base, RFM scores, segment, tier, the BTYD
     summary (``btyd_`` columns) and, for a non-contractual business, the model's ``p_alive``,
     ``expected_purchases`` and ``expected_avg_value`` over the horizon and ``clv`` (currency).
-    Customer ids only, no personal data."""
-    btyd = rfm_summary(transactions, observation_end=run.value.observation_end).add_prefix("btyd_")
+    Customer ids only, no personal data. ``transactions``: a DataFrame or a ParquetTable (the
+    BTYD summary then comes from DuckDB when ``engine`` says so; same file)."""
+    btyd = rfm_summary(transactions, observation_end=run.value.observation_end, engine=engine,
+                       duckdb=duckdb).add_prefix("btyd_")
     out = run.value.table.join(run.rfm.scores).join(run.tiers.level.rename("tier_level"))
     out["tier"] = out["tier_level"].map(dict(zip(run.tiers.tiers["level"], run.tiers.tiers["tier"])))
     out = out.join(btyd)
@@ -330,12 +348,13 @@ def customer_file(run: LoyaltyAnalysis, transactions: pd.DataFrame) -> pd.DataFr
 
 def write_customer_file(ctx: StepContext, run: LoyaltyAnalysis) -> Path:
     """Write :func:`customer_file` to the consultant folder (atomically); returns the path."""
-    return write_csv(ctx.consultant_path(CUSTOMER_FILE), customer_file(run, ctx.table("transactions")), bom=False)
+    table = customer_file(run, transactions_source(ctx), engine=transactions_engine(ctx))
+    return write_csv(ctx.consultant_path(CUSTOMER_FILE), table, bom=False)
 
 
 __all__ = [
     "View", "criteria_view", "segment_view", "tier_name", "tier_view", "tier_points_view", "catalogue_view",
-    "lever_view", "scenario_view", "forecast_view", "decile_view", "cohort_view", "options_view", "show_customer_value", "say", "run_for_context", "show_value_base", "show_segments",
+    "lever_view", "scenario_view", "forecast_view", "decile_view", "cohort_view", "options_view", "show_customer_value", "say", "transactions_source", "transactions_engine", "run_for_context", "show_value_base", "show_segments",
     "show_tiers", "show_levers", "show_points", "show_catalogue", "show_retention", "show_scenarios",
     "show_sensitivity", "show_recommendation", "show_options", "results_record", "customer_file",
     "write_customer_file", "CUSTOMER_FILE",

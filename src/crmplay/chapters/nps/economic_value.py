@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from crmplay.chapters.nps.scores import DETRACTOR, GROUPS, PASSIVE, PROMOTER, NpsResult
+from crmplay.data.duckdb_session import (DuckDBSettings, clean_double, in_memory, session, source_columns, source_view,
+                                         wants_duckdb)
 
 CLIENT_DATA = "client data"
 QUOTED = "quoted figures"
@@ -41,22 +43,24 @@ CONTACT_COLUMNS = ("name", "email", "phone")
 # Customer value
 
 
-def customer_value(transactions: pd.DataFrame, customers: pd.DataFrame | None = None) -> pd.DataFrame:
+def customer_value(transactions, customers: pd.DataFrame | None = None, *, engine: str = "auto",
+                   duckdb: DuckDBSettings | None = None) -> pd.DataFrame:
     """Revenue per customer per year (and churn, when ``customers`` has ``status``).
 
     Returns a DataFrame indexed by ``customer_id`` with ``annual_revenue`` (money per year,
     annualised over the span of the transactions; refunds count negative) and ``churned``
     (boolean, NaN when unknown). With a customers table every customer appears (revenue 0
     when they have no transactions).
+
+    ``transactions`` is a DataFrame or a :class:`crmplay.data.parquet_cache.ParquetTable`; with
+    ``engine="auto"`` a Parquet table is summed by one DuckDB aggregate
+    (:func:`annual_revenue_sql`, never read into pandas), a DataFrame by pandas; both give the
+    same frame (sums agree to 1e-9 relative).
     """
-    tx = transactions.dropna(subset=["customer_id"])
-    dates = pd.to_datetime(tx["date"], errors="coerce") if "date" in tx.columns else pd.Series(dtype="datetime64[ns]")
-    if dates.notna().any():
-        days = (dates.max() - dates.min()).days + 1
-        years = max(days / 365.25, 1 / 12)
+    if wants_duckdb(transactions, engine):
+        revenue = annual_revenue_sql(transactions, settings=duckdb)
     else:
-        years = 1.0
-    revenue = pd.to_numeric(tx["amount"], errors="coerce").groupby(tx["customer_id"].astype(str)).sum() / years
+        revenue = _annual_revenue(in_memory(transactions))
     out = revenue.rename("annual_revenue").to_frame()
     if customers is not None and "customer_id" in customers.columns:
         ids = customers["customer_id"].dropna().astype(str)
@@ -70,6 +74,39 @@ def customer_value(transactions: pd.DataFrame, customers: pd.DataFrame | None = 
         out["churned"] = np.nan
     out.index.name = "customer_id"
     return out
+
+
+def _annual_revenue(transactions: pd.DataFrame) -> pd.Series:
+    """Net amount per customer (id as text, sorted) over the years the transactions span."""
+    tx = transactions.dropna(subset=["customer_id"])
+    dates = pd.to_datetime(tx["date"], errors="coerce") if "date" in tx.columns else pd.Series(dtype="datetime64[ns]")
+    if dates.notna().any():
+        days = (dates.max() - dates.min()).days + 1
+        years = max(days / 365.25, 1 / 12)
+    else:
+        years = 1.0
+    return pd.to_numeric(tx["amount"], errors="coerce").groupby(tx["customer_id"].astype(str)).sum() / years
+
+
+def annual_revenue_sql(transactions, *, settings: DuckDBSettings | None = None) -> pd.Series:
+    """:func:`_annual_revenue` as one DuckDB aggregate over a DataFrame or a Parquet table.
+
+    Same rules: rows without a customer id are left out, unreadable amounts count 0, the span
+    is whole days from the first to the last readable date (+1), at least a month.
+    """
+    cols = source_columns(transactions)
+    wanted = [c for c in ("customer_id", "date", "amount") if c in cols]
+    with session(settings) as con:
+        source_view(con, transactions, "src", wanted)
+        has_date = "date" in cols
+        ts = "TRY_CAST(date AS TIMESTAMP)" if has_date else "CAST(NULL AS TIMESTAMP)"
+        lo, hi = con.execute(f"SELECT epoch_us(min({ts})), epoch_us(max({ts})) FROM src "
+                             "WHERE customer_id IS NOT NULL").fetchall()[0]
+        years = max((((hi - lo) // 86_400_000_000) + 1) / 365.25, 1 / 12) if lo is not None else 1.0
+        rows = con.sql(f"""SELECT CAST(customer_id AS VARCHAR) AS c, coalesce(sum({clean_double('amount')}), 0) AS s
+                           FROM src WHERE customer_id IS NOT NULL GROUP BY ALL ORDER BY c""").to_arrow_table()
+    ids = pd.Index(rows.column("c").to_pandas(), dtype="str", name="customer_id")
+    return pd.Series(rows.column("s").to_numpy().astype(np.float64) / years, index=ids, name="amount")
 
 
 def _latest_per_customer(responses: pd.DataFrame) -> pd.DataFrame:
@@ -180,12 +217,14 @@ def revenue_scenarios(shares: tuple[float, float, float], ratio_promoter_passive
 def economics(responses: pd.DataFrame, overall: NpsResult, *, promoter_vs_passive: float = 1.8,
               promoter_vs_detractor: float = 2.5, referrals_per_promoter: float = 6.0,
               annual_revenue_per_customer: float | None = None,
-              transactions: pd.DataFrame | None = None, customers: pd.DataFrame | None = None,
-              moves: Iterable[float] = (0.1, 0.25, 0.5), min_n: int = 30) -> EconomicsResult:
+              transactions=None, customers: pd.DataFrame | None = None,
+              moves: Iterable[float] = (0.1, 0.25, 0.5), min_n: int = 30, engine: str = "auto",
+              duckdb: DuckDBSettings | None = None) -> EconomicsResult:
     """Measured (client data) or quoted value of each NPS group, and revenue scenarios.
 
     ``responses`` carry ``nps_group``; the quoted figures are the client's economics settings
     (``[economics]`` in client.toml, defaulting to the telecom figures; source: nps_telecom).
+    ``transactions`` may be a ParquetTable (see :func:`customer_value`).
     """
     by_group = None
     fallback = None
@@ -195,7 +234,7 @@ def economics(responses: pd.DataFrame, overall: NpsResult, *, promoter_vs_passiv
     elif "customer_id" not in responses.columns or responses["customer_id"].isna().all():
         fallback = "the survey responses carry no customer_id"
     else:
-        value = customer_value(transactions, customers)
+        value = customer_value(transactions, customers, engine=engine, duckdb=duckdb)
         by_group = group_value(responses, value)
         thin = by_group[by_group["customers"] < min_n]
         revenue = by_group.set_index("group")["annual_revenue_per_customer"]
@@ -246,14 +285,15 @@ def economics(responses: pd.DataFrame, overall: NpsResult, *, promoter_vs_passiv
 FOLLOWUP_COLUMNS = ["customer_id", "response_id", "date", "score", "touchpoint", "comment", "annual_value"]
 
 
-def detractor_followup(responses: pd.DataFrame, transactions: pd.DataFrame | None = None,
-                       customers: pd.DataFrame | None = None) -> pd.DataFrame:
+def detractor_followup(responses: pd.DataFrame, transactions=None, customers: pd.DataFrame | None = None, *,
+                       engine: str = "auto", duckdb: DuckDBSettings | None = None) -> pd.DataFrame:
     """Every detractor to call back: who, score, comment, value; most valuable first.
 
     Columns: customer_id, response_id, date, score, touchpoint, comment, annual_value (money
     per year from transactions; NaN when unknown), then name/email/phone when the customers
     table has them (the list is consultant-only). Ordered by value (unknown last), then
-    score (lowest first), then date (latest first).
+    score (lowest first), then date (latest first). ``transactions``: a DataFrame or a
+    ParquetTable (the value then comes from :func:`customer_value`'s SQL aggregate).
     """
     det = responses[responses["nps_group"].astype(str) == DETRACTOR].copy()
     for col in FOLLOWUP_COLUMNS:
@@ -261,7 +301,7 @@ def detractor_followup(responses: pd.DataFrame, transactions: pd.DataFrame | Non
             det[col] = pd.NA
     det["annual_value"] = np.nan
     if transactions is not None and len(transactions) and det["customer_id"].notna().any():
-        value = customer_value(transactions, customers)["annual_revenue"]
+        value = customer_value(transactions, customers, engine=engine, duckdb=duckdb)["annual_revenue"]
         det["annual_value"] = det["customer_id"].astype("str").map(value).astype("float64")
     extra = []
     if customers is not None and "customer_id" in customers.columns:
@@ -278,4 +318,4 @@ def detractor_followup(responses: pd.DataFrame, transactions: pd.DataFrame | Non
 
 
 __all__ = ["EconomicsResult", "economics", "customer_value", "group_value", "revenue_scenarios",
-           "detractor_followup", "CLIENT_DATA", "QUOTED", "FOLLOWUP_COLUMNS"]
+           "detractor_followup", "annual_revenue_sql", "CLIENT_DATA", "QUOTED", "FOLLOWUP_COLUMNS"]

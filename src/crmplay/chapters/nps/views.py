@@ -48,8 +48,8 @@ def run(ctx: StepContext) -> NpsAnalysis | None:
         return None
     optional = {}
     for name in ("transactions", "customers"):
-        try:
-            optional[name] = ctx.table(name)
+        try:  # a large transactions table comes as a ParquetTable, summed by DuckDB, never loaded
+            optional[name] = getattr(ctx, "table_source", ctx.table)(name) if name == "transactions" else ctx.table(name)
         except ValueError as exc:  # crmplay.data.DataError: a broken optional table
             ctx.say("nps.optional_table_unusable", table=name, reason=str(exc).splitlines()[0])
             optional[name] = None
