@@ -262,3 +262,14 @@ def test_other_errors():
         BetaGeoModel.from_params(**FHL).conditional_expected_purchases([1.0, 2.0, 3.0], [1, 1], [1.0, 1.0], [2.0, 2.0])
     with pytest.raises(ValueError, match="negative"):
         BetaGeoModel.from_params(**FHL).expected_purchases([-1.0])
+
+
+def test_expected_purchases_where_scipys_hyp2f1_overflows():
+    # Found by hypothesis: with a + b - 1 = 3.0999999999999996 (c - p - q within rounding of 1),
+    # scipy.special.hyp2f1(1, 1.1, c, 0.998) returns inf; E[X(49)] must stay finite and continuous
+    # in b (the values at b -/+ 1e-6 bracket it).
+    m = BetaGeoModel.from_params(r=1.0, alpha=0.1, a=3.0, b=1.1)
+    value = float(m.expected_purchases([49.0])[0])
+    lo = float(BetaGeoModel.from_params(r=1.0, alpha=0.1, a=3.0, b=1.1 - 1e-6).expected_purchases([49.0])[0])
+    hi = float(BetaGeoModel.from_params(r=1.0, alpha=0.1, a=3.0, b=1.1 + 1e-6).expected_purchases([49.0])[0])
+    assert np.isfinite(value) and min(lo, hi) - 1e-6 <= value <= max(lo, hi) + 1e-6

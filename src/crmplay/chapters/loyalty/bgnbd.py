@@ -208,6 +208,34 @@ def _through_singularities(fn, r, alpha, a, b, eps: float = 1e-5):
         return fn(r, alpha, a, b)
 
 
+def gauss_2f1(p, q, c, z):
+    """The Gauss hypergeometric function 2F1(p, q; c; z) for 0 <= z < 1, robust where
+    ``scipy.special.hyp2f1`` is not.
+
+    scipy returns ``inf`` for some finite values when ``c - p - q`` is within rounding of an
+    integer (2F1(1, 1.1; 3.0999999999999996; 0.998) = 2.0757..., scipy 1.17: inf). Where the
+    direct value is not finite, Euler's transformation
+    2F1(p, q; c; z) = (1 - z)^(c - p - q) 2F1(c - p, c - q; c; z) (Abramowitz & Stegun 15.3.3)
+    is used, and where that fails too, the mean of the values at c -/+ 1e-9 (the function is
+    smooth in c).
+
+    >>> round(float(gauss_2f1(1.0, 1.1, 3.0999999999999996, 0.99796334)), 7)
+    2.0757324
+    """
+    with np.errstate(all="ignore"):
+        value = np.asarray(hyp2f1(p, q, c, z), dtype=float)
+        if np.all(np.isfinite(value)):
+            return value
+        z_arr = np.broadcast_to(np.asarray(z, dtype=float), value.shape)
+        euler = np.asarray(hyp2f1(np.subtract(c, p), np.subtract(c, q), c, z)
+                           * (1 - z_arr) ** (np.subtract(np.subtract(c, p), q)), dtype=float)
+        value = np.where(np.isfinite(value), value, euler)
+        if not np.all(np.isfinite(value)):
+            nudged = 0.5 * (hyp2f1(p, q, np.subtract(c, 1e-9), z) + hyp2f1(p, q, np.add(c, 1e-9), z))
+            value = np.where(np.isfinite(value), value, nudged)
+        return value
+
+
 # ------------------------------------------------------------------------------------ model
 class BetaGeoModel:
     """BG/NBD model (Fader, Hardie & Lee 2005), fitted by maximum likelihood.
@@ -325,7 +353,7 @@ class BetaGeoModel:
         tt = to_array("t", t)
 
         def eq9(r, alpha, a, b):
-            return (a + b - 1) / (a - 1) * (1 - hyp2f1(r, b, a + b - 1, tt / (alpha + tt))
+            return (a + b - 1) / (a - 1) * (1 - gauss_2f1(r, b, a + b - 1, tt / (alpha + tt))
                                            * (alpha / (alpha + tt)) ** r)
         return wrap_like(_through_singularities(eq9, *self._params()), index_of(t), "expected_purchases")
 
