@@ -55,16 +55,63 @@ class StepContext:
     def table(self, name: str) -> pd.DataFrame | None:
         """The canonical table (validated; cached), or ``None`` when the client has none.
 
+        Read from the run's table cache (:mod:`crmplay.data.table_cache`, written by the run's
+        prepare task) when the file and its settings are unchanged, else from the client's file
+        (then cached); the frame is identical to :func:`crmplay.data.load_table`'s either way.
+        A table converted for DuckDB (:meth:`table_source`) is read whole into memory here.
+
         Raises :class:`crmplay.data.DataError` when the file exists but is bad.
         """
         if name not in self._tables:
             if not self.has(name):
                 self._tables[name] = None
             else:
-                from crmplay.data import load_table
+                from crmplay.data.table_cache import load_table_cached
 
-                self._tables[name] = load_table(self.config, name)
+                self._tables[name] = load_table_cached(self.config, name, self.table_cache)
         return self._tables[name]
+
+    def table_source(self, name: str) -> Any:
+        """The table as the analysis should read it: a
+        :class:`crmplay.data.parquet_cache.ParquetTable` (its Parquet in the table cache, never
+        read into memory) for a transactions table routed to DuckDB
+        (:func:`crmplay.data.parquet_cache.choose_engine` on ``[tables.transactions] engine``
+        and the file's size), else the DataFrame of :meth:`table`; ``None`` when the client has
+        no such table.
+
+        Raises :class:`crmplay.data.DataError` when the file exists but is bad.
+        """
+        if not self.has(name):
+            return None
+        if name in self._tables and self._tables[name] is not None:
+            return self._tables[name]
+        from crmplay.data import DataError
+        from crmplay.data.table_cache import table_intake
+
+        intake = table_intake(self.config, name, self.table_cache, frame=False)
+        if not intake.ok:
+            raise DataError(intake.problems)
+        if intake.large is not None:
+            return intake.large
+        self._tables[name] = intake.frame
+        return intake.frame
+
+    def intake(self) -> Any:
+        """The client's whole intake (:class:`crmplay.data.ClientIntake`: every table, every
+        problem), rebuilt from the run's table cache when it holds the files as they are (else
+        the files are read, and cached): the data overview's input. A table too large for
+        pandas (:mod:`crmplay.data.large_table`) comes as its Parquet copy (``large``), unread."""
+        from crmplay.data.table_cache import inspect_cached
+
+        return inspect_cached(self.config, self.table_cache, frames=False)
+
+    @property
+    def table_cache(self) -> Path:
+        """The client's table cache, ``reports/<client>/.cache/tables`` (also while the step runs
+        in the runner's stage, see :func:`client_reports_dir`)."""
+        from crmplay.data.table_cache import cache_folder
+
+        return cache_folder(client_reports_dir(self.reports_root, self.client))
 
     @property
     def currency(self) -> str:
@@ -286,6 +333,25 @@ def _has_key(key: str, lang: str) -> bool:
         return False
 
 
+#: Prefix of the runner's stage folders (``crmplay.engine.outputs.WORK_PREFIX``; the notebook
+#: layer cannot import the engine, a test keeps the two equal).
+STAGE_PREFIX = ".work-"
+
+
+def client_reports_dir(reports_root: str | Path, client: str) -> Path:
+    """``reports/<client>`` of the engagement, also when ``reports_root`` is a runner's stage.
+
+    The runner executes a step against ``reports/<client>/.work-<step>-*/reports`` (see
+    :mod:`crmplay.engine.outputs`); the client's own reports folder, where the table cache lives,
+    is then two levels up. Any other ``reports_root`` is taken as it is.
+    """
+    reports_root = Path(reports_root)
+    work = reports_root.parent
+    if reports_root.name == "reports" and work.name.startswith(STAGE_PREFIX) and work.parent.name == client:
+        return work.parent
+    return reports_root / client
+
+
 def start(step: str, client: str, data_root: str | Path, reports_root: str | Path, lang: str | None = None) -> StepContext:
     """Open a step for ``client``: read its config, set the chart style, bind the language.
 
@@ -302,4 +368,4 @@ def start(step: str, client: str, data_root: str | Path, reports_root: str | Pat
                        config=config, lang=lang, tr=Translator(lang))
 
 
-__all__ = ["StepContext", "start", "table_html", "figure_description", "__version__"]
+__all__ = ["StepContext", "start", "table_html", "figure_description", "client_reports_dir", "__version__"]

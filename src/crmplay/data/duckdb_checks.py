@@ -73,4 +73,46 @@ def transaction_checks_duckdb(source: Any, *, settings: DuckDBSettings | None = 
             "customers_without_purchase": int(customers - buyers)}
 
 
-__all__ = ["transaction_checks_duckdb", "CHECK_KEYS"]
+def column_profile(source: Any, columns: list[str], date_column: str | None = None, *,
+                   settings: DuckDBSettings | None = None) -> dict[str, Any]:
+    """What the data overview shows of a table too large for pandas, in one SQL pass.
+
+    Returns ``rows``, ``filled`` (column -> share 0-1 of rows with a value; NaN without rows) and
+    ``date_min`` / ``date_max`` of ``date_column`` (``None`` when absent or empty), as the pandas
+    overview computes them from a frame (``notna().mean()``, ``min()`` / ``max()``).
+
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": ["a", None], "date": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+    ...                    "amount": [5.0, float("nan")]})
+    >>> profile = column_profile(tx, ["customer_id", "amount"], "date")
+    >>> profile["rows"], profile["filled"], str(profile["date_max"].date())
+    (2, {'customer_id': 0.5, 'amount': 0.5}, '2024-02-01')
+    """
+    import pandas as pd
+
+    present = set(source_columns(source))
+    wanted = [c for c in columns if c in present]
+    with session(settings) as con:
+        source_view(con, source, "src")
+        counts = ", ".join(f"count({clean_double(_ident(c)) if _is_number(con, c) else _ident(c)})" for c in wanted)
+        dates = (f", min({_ident(date_column)}), max({_ident(date_column)})"
+                 if date_column and date_column in present else ", NULL, NULL")
+        row = con.execute(f"SELECT count(*){', ' + counts if counts else ''}{dates} FROM src").fetchall()[0]
+    rows = int(row[0])
+    filled = {c: (int(n) / rows if rows else float("nan")) for c, n in zip(wanted, row[1:1 + len(wanted)])}
+    low, high = row[1 + len(wanted):]
+    return {"rows": rows, "filled": filled,
+            "date_min": None if low is None else pd.Timestamp(low), "date_max": None if high is None else pd.Timestamp(high)}
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _is_number(con: Any, column: str) -> bool:
+    """True for a floating-point column, whose NaN pandas counts as missing (DuckDB does not)."""
+    kind = con.execute(f"SELECT typeof({_ident(column)}) FROM src LIMIT 1").fetchall()
+    return bool(kind) and kind[0][0] in ("DOUBLE", "FLOAT")
+
+
+__all__ = ["transaction_checks_duckdb", "column_profile", "CHECK_KEYS"]

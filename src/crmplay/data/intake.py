@@ -29,7 +29,9 @@ class TableIntake:
     ``frame`` is the canonical table (``None`` when the file could not be read at all); cells
     that could not be read are missing and have a problem in ``problems``. ``rows[i]`` is the
     row in the file of ``frame.iloc[i]``. ``columns`` maps each client header to its name in
-    ``frame``.
+    ``frame``. ``large`` is the canonical table as Parquet
+    (:class:`crmplay.data.parquet_cache.ParquetTable`) when it is too large to hold in memory
+    (:mod:`crmplay.data.large_table`); ``frame`` is ``None`` then.
     """
 
     name: str
@@ -46,6 +48,7 @@ class TableIntake:
     header_row: int = 1
     sha256: str | None = None
     size: int | None = None
+    large: Any = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -54,7 +57,7 @@ class TableIntake:
     @property
     def ok(self) -> bool:
         """True when the table has no errors (warnings allowed)."""
-        return self.frame is not None and not self.errors
+        return (self.frame is not None or self.large is not None) and not self.errors
 
     def source(self) -> dict[str, Any]:
         """The table's entry in :func:`source_info`."""
@@ -66,7 +69,8 @@ class TableIntake:
             "sheet": self.sheet,
             "sha256": self.sha256,
             "bytes": self.size,
-            "rows": None if self.frame is None else int(len(self.frame)),
+            "rows": int(len(self.frame)) if self.frame is not None else (
+                int(self.large.rows) if self.large is not None else None),
             "encoding": ENCODING_LABELS.get(self.encoding or "", self.encoding),
             "delimiter": self.delimiter,
             "header_row": self.header_row,
@@ -96,8 +100,12 @@ class ClientIntake(SplitsProblems):
         return not any(p.table == name and p.severity == "error" for p in self.cross_problems)
 
 
-def _relative(config: Any, name: str) -> str:
+def relative_file(config: Any, name: str) -> str:
+    """The file of table ``name`` as client.toml names it, with ``/`` separators (problems' ``file``)."""
     return PurePosixPath(Path(config.tables[name].file).as_posix()).as_posix()
+
+
+_relative = relative_file
 
 
 def _file_problem(rel: str, name: str, kind: str, what: Any) -> Problem:

@@ -35,7 +35,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -238,6 +238,8 @@ def parquet_cache(
     normalise: Callable[[pd.DataFrame, int], pd.DataFrame] | None = None,
     chunk_rows: int = 1_000_000,
     source_sha256: str | None = None,
+    chunks: Iterable[pd.DataFrame] | None = None,
+    reuse: bool = True,
 ) -> ParquetTable:
     """The Parquet copy of a transactions file, converted once and reused while unchanged.
 
@@ -260,6 +262,13 @@ def parquet_cache(
         Rows converted at a time (bounds the memory used).
     source_sha256 : str, optional
         The source file's sha256 when already known (intake hashes every input anyway).
+    chunks : iterable of DataFrame, optional
+        The chunks to convert when the caller reads the file itself (intake's validated
+        conversion, :func:`crmplay.data.large_table.convert_large`); default
+        :func:`raw_chunks` of ``source``.
+    reuse : bool
+        Reuse an existing copy (default). ``False`` converts again, so every chunk passes
+        through ``chunks`` and ``normalise`` (intake needs their problems).
 
     Returns
     -------
@@ -280,7 +289,7 @@ def parquet_cache(
                           "normalise": getattr(normalise, "__qualname__", "canonical_chunk")})
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = folder / f"transactions-{key[:32]}.parquet"
-    if target.is_file():
+    if reuse and target.is_file():
         try:
             return ParquetTable.open(target, source_sha256=sha, key=key)
         except Exception:  # noqa: BLE001 - a damaged copy is converted again
@@ -290,7 +299,7 @@ def parquet_cache(
         writer = None
         first = 0
         try:
-            for chunk in raw_chunks(source, chunk_rows):
+            for chunk in (raw_chunks(source, chunk_rows) if chunks is None else chunks):
                 canon = convert(chunk, first)
                 first += len(chunk)
                 table = pa.Table.from_pandas(canon, preserve_index=False)

@@ -120,6 +120,11 @@ def read_parquet_text(path: Path, rel: str, table: str) -> RawTable:
     return tidy(raw)
 
 
+def column_text(col: pd.Series) -> pd.Series:
+    """A Parquet column as the text intake reads (dates as ISO, missing as empty)."""
+    return _column_text(col)
+
+
 def _column_text(col: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         if getattr(col.dt, "tz", None) is not None:

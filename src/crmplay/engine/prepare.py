@@ -60,13 +60,15 @@ def prepare(client: str, data_root: str, reports_root: str, lang: str, steps: li
     for step_id, path in plan.notebooks.items():
         plan.inputs[f"{OVERRIDE_FOLDER}/{step_id}.ipynb"] = sha256_file(path)
     plan.check_fingerprint = text_hash([plan.inputs, code_hash()])
-    if previous.get("check_fingerprint") == plan.check_fingerprint and not previous.get("problem_count"):
-        # the same files, settings and crmplay as the last run, whose check found no error:
-        # its findings stand (reading and checking every table again is most of a rerun's time)
+    cache = table_cache_folder(reports_root, client)
+    if (previous.get("check_fingerprint") == plan.check_fingerprint and not previous.get("problem_count")
+            and cache_is_ready(cache, config, plan.inputs)):
+        # the same files, settings and crmplay as the last run, whose check found no error, and
+        # its tables are still cached for the steps: its findings stand (nothing is read)
         plan.problems = list(previous.get("problems") or [])
         plan.problem_count, plan.warning_count = 0, int(previous.get("warning_count") or 0)
     else:
-        problems = check_data(config)
+        problems = check_data(config, cache=cache, known=plan.inputs)
         errors = [p for p in problems if p.get("severity", "error") == "error"]
         plan.problem_count = len(errors)
         plan.warning_count = len(problems) - len(errors)
@@ -147,20 +149,32 @@ def override_problem(notebook: str | Path, stock: str | Path) -> str | None:
     return None
 
 
-def check_data(config) -> list[dict[str, Any]]:
+def check_data(config, cache: str | Path | None = None, known: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Every problem ``crmplay.data`` finds in the client's tables, as plain dicts (file, row,
-    column, canonical, value, expected, severity, kind, table).
+    column, canonical, value, expected, severity, kind, table), in reading order.
 
-    Uses ``crmplay.data.check_client``; an unexpected failure of the check itself is reported
-    as one problem rather than raised.
+    With ``cache`` (the client's table cache, :func:`table_cache_folder`) the tables are read
+    once and left there for the steps (:func:`crmplay.data.table_cache.inspect_cached`: a table
+    still cached for its file is not read again; a transactions table routed to DuckDB is
+    converted by chunks, never held in memory); ``known`` maps files to sha256s already
+    computed. Without it, ``crmplay.data.check_client`` (nothing written). An unexpected failure
+    of the check itself is reported as one problem rather than raised.
     """
     try:
         from crmplay.data import check_client
+        from crmplay.data.problems import sort_problems
+        from crmplay.data.table_cache import cached_problems, inspect_cached
     except ImportError as exc:  # the data layer is missing: say so instead of crashing
         return [{"file": "", "row": None, "column": "", "value": "", "severity": "error",
                  "expected": f"crmplay.data.check_client to be available ({exc})"}]
     try:
-        found = check_client(config)
+        if cache is None:
+            found = check_client(config)
+        else:
+            found = cached_problems(cache, config, known=known)
+            if found is None:
+                found = inspect_cached(config, cache, frames=False, known=known).problems
+            found = sort_problems(found)
     except Exception as exc:  # noqa: BLE001 - DataError or a reader failure: both are data problems
         found = getattr(exc, "problems", None)
         if found is None:
@@ -170,6 +184,24 @@ def check_data(config) -> list[dict[str, Any]]:
         return []
     found = getattr(found, "problems", found)
     return [_problem_dict(p) for p in found]
+
+
+def table_cache_folder(reports_root: str | Path, client: str) -> Path:
+    """The client's table cache, ``<reports_root>/<client>/.cache/tables``
+    (:mod:`crmplay.data.table_cache`): no step's output, never retired or published."""
+    from crmplay.data.table_cache import cache_folder
+
+    return cache_folder(Path(reports_root) / client)
+
+
+def cache_is_ready(cache: Path, config: Any, known: dict[str, str]) -> bool:
+    """True when every table of the client is cached for its file as it is (reads no table)."""
+    try:
+        from crmplay.data.table_cache import cache_ready
+
+        return cache_ready(cache, config, known=known)
+    except Exception:  # noqa: BLE001 - a broken cache is rebuilt by the check
+        return False
 
 
 def _problem_dict(p: Any) -> dict[str, Any]:
@@ -252,4 +284,4 @@ def read_run_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-__all__ = ["prepare", "failed_plan", "check_data", "client_notebooks", "override_problem", "OVERRIDE_FOLDER", "sha256_file", "run_date", "client_refusal"]
+__all__ = ["prepare", "failed_plan", "check_data", "table_cache_folder", "cache_is_ready", "client_notebooks", "override_problem", "OVERRIDE_FOLDER", "sha256_file", "run_date", "client_refusal"]

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from crmplay.data.duckdb_checks import column_profile, transaction_checks_duckdb
 from crmplay.data.intake import ClientIntake
 from crmplay.data.problems import Problem, sort_problems
 from crmplay.data.schemas import TABLE_SCHEMAS
@@ -79,10 +80,16 @@ def supplied_tables(intake: ClientIntake) -> pd.DataFrame:
         schema = TABLE_SCHEMAS[name]
         frame = t.frame
         date_min = date_max = pd.NaT
+        rows = None if frame is None else int(len(frame))
         if frame is not None and schema.date_column and schema.date_column in frame.columns:
             dates = frame[schema.date_column].dropna()
             if len(dates):
                 date_min, date_max = dates.min(), dates.max()
+        elif frame is None and t.large is not None:  # too large for pandas: DuckDB over its Parquet copy
+            profile = column_profile(t.large, [], schema.date_column)
+            rows = profile["rows"]
+            date_min = profile["date_min"] if profile["date_min"] is not None else pd.NaT
+            date_max = profile["date_max"] if profile["date_max"] is not None else pd.NaT
         names = list(t.columns.values())
         canonical = [n for n in names if schema.column(n) is not None]
         problems = t.problems + [p for p in cross if p.table == name]
@@ -91,7 +98,7 @@ def supplied_tables(intake: ClientIntake) -> pd.DataFrame:
             "file": t.file,
             "format": t.file_format or "",
             "encoding": t.source()["encoding"] or "",
-            "rows": None if frame is None else int(len(frame)),
+            "rows": rows,
             "canonical_columns": len(canonical),
             "extra_columns": len(names) - len(canonical),
             "date_min": date_min,
@@ -116,15 +123,20 @@ def completeness(intake: ClientIntake, extras: bool = True) -> pd.DataFrame:
     """
     records = []
     for name, t in intake.tables.items():
-        if t.frame is None:
+        if t.frame is None and t.large is None:
             continue
         schema = TABLE_SCHEMAS[name]
-        n = len(t.frame)
+        if t.frame is not None:
+            n = len(t.frame)
+            shares = {col: float(t.frame[col].notna().mean()) if n else float("nan") for col in t.columns.values()}
+        else:  # too large for pandas: DuckDB over its Parquet copy
+            profile = column_profile(t.large, list(t.columns.values()))
+            n, shares = profile["rows"], profile["filled"]
         for header, col in t.columns.items():
             spec = schema.column(col)
             if spec is None and not extras:
                 continue
-            filled = float(t.frame[col].notna().mean()) if n else float("nan")
+            filled = shares.get(col, float("nan")) if n else float("nan")
             records.append({"table": name, "column": header, "name": col, "canonical": spec is not None,
                             "required": bool(spec is not None and spec.required), "filled": filled,
                             "missing": 1.0 - filled if n else float("nan")})
@@ -214,6 +226,8 @@ def step_readiness(intake: ClientIntake, steps: list[Step]) -> pd.DataFrame:
 def purchase_checks(intake: ClientIntake) -> dict[str, int]:
     """:func:`transaction_checks` on the client's transactions table, as read (zeros without one)."""
     table = intake.tables.get("transactions")
+    if table is not None and table.frame is None and table.large is not None:
+        return transaction_checks_duckdb(table.large)  # too large for pandas: DuckDB over its Parquet copy
     return transaction_checks(None if table is None else table.frame)
 
 
