@@ -7,7 +7,9 @@ Three renderings of the same executed notebooks:
   (markdown cells tagged ``lang-en`` / ``lang-fa``);
 - **combined** (``reports/<client>/report.html``): the stakeholder chapters in one
   self-contained file for emailing, the executive summary first, then the other steps in
-  playbook order, then a short list of the chapters that could not be produced;
+  playbook order, then a short list of the chapters that could not be produced. It is
+  assembled from the chapters' stakeholder pages already rendered (their ``<main>``), not
+  converted again (:func:`write_combined_report`);
 - **consultant** (``reports/<client>/consultant/<step>.html``): the same with the code, its
   prompts, errors and stderr kept.
 
@@ -25,11 +27,10 @@ The index pages (per client, the consultant's, and the batch portfolio) live in
 """
 from __future__ import annotations
 
-import base64
 import copy
 import logging
-import mimetypes
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +39,14 @@ from typing import Iterable, Sequence
 import nbformat
 from nbformat import NotebookNode
 
-from crmplay import __version__
+from crmplay import __version__  # noqa: F401 - export.__version__ is part of the module's surface
 from crmplay.core.fileio import write_text
-from crmplay.core.i18n import LANGUAGES, direction, fmt_date, t
+from crmplay.core.i18n import LANGUAGES, t
 from crmplay.core.privacy import escape
 from crmplay.core.resources import templates_dir
-from crmplay.engine.html import (NBCONVERT_GENERIC_ALT, URL_ATTRIBUTES, drop_outside_urls, finish_page,
-                                 is_inside_url)
+from crmplay.engine.html import (NBCONVERT_GENERIC_ALT, URL_ATTRIBUTES, ChartStash, drop_outside_urls,
+                                 finish_page, finish_soup, is_inside_url, parse)
+from crmplay.engine.report_context import ReportContext, logo_data_uri, make_context
 
 TEMPLATE_NAME = "crmplay_report"
 VARIANTS = ("stakeholder", "consultant")
@@ -57,103 +59,24 @@ _LOG = logging.getLogger("crmplay.engine.export")
 
 
 @dataclass(frozen=True)
-class ReportContext:
-    """What every page of one client's report shows besides the notebook: picklable, so the
-    runner can hand it to worker processes.
-
-    Attributes
-    ----------
-    client_id : str
-        Folder name of the client.
-    client_name : str
-        The client's display name (``[client] name``).
-    lang : str
-        Report language (``en`` or ``fa``).
-    colour : str
-        Brand colour ``#rrggbb``.
-    logo : str
-        The client's logo as a ``data:`` URI, or ``""``.
-    run_date : str
-        The run's date, formatted for the report language (Jalali for ``fa``).
-    version : str
-        crmplay version that produced the report.
-    firm, author, cover_note : str
-        ``[branding]`` texts for the header and the PDF's cover page ("" when not set).
-    data_supplied : bool
-        False when the client supplied no data table at all: every page then says so first.
-    commentary : tuple
-        The consultant's commentary sections (:class:`crmplay.engine.commentary.Section`).
-    """
-
-    client_id: str
-    client_name: str
-    lang: str = "en"
-    colour: str = "#1f4e79"
-    logo: str = ""
-    run_date: str = ""
-    version: str = __version__
-    firm: str = ""
-    author: str = ""
-    cover_note: str = ""
-    data_supplied: bool = True
-    commentary: tuple = ()
-
-    @property
-    def dir(self) -> str:
-        return direction(self.lang)
-
-    def label(self, key: str, **values: object) -> str:
-        """A ``report`` catalogue string in the report language."""
-        return t(f"report.{key}", self.lang, **values)
-
-
-@dataclass(frozen=True)
 class Chapter:
-    """One executed step notebook to place in the combined report."""
+    """One chapter of the combined report: the step's stakeholder ``page`` (``<step>.html``,
+    used when it exists and is in the report's language), else its executed notebook (``nb``,
+    or read from ``notebook``) rendered anew."""
 
     step: str
     title: str
-    nb: NotebookNode = field(repr=False)
+    nb: NotebookNode | None = field(default=None, repr=False)
+    page: Path | None = None
+    notebook: Path | None = None
 
-
-def make_context(config, lang: str | None = None, run_started=None) -> ReportContext:
-    """Build the :class:`ReportContext` for a client from its ``ClientConfig``.
-
-    ``lang`` empty or ``None`` means the client's configured language; ``run_started`` is a
-    ``datetime`` (default: now).
-    """
-    import datetime as _dt
-
-    from crmplay.engine.commentary import read_commentary
-
-    lang = lang or config.language
-    run_started = run_started or _dt.datetime.now(_dt.timezone.utc)
-    logo = ""
-    branding = config.branding
-    if branding.logo:
-        logo = logo_data_uri(config.root / branding.logo)
-    return ReportContext(
-        client_id=config.id, client_name=config.client.name, lang=lang,
-        colour=branding.colour, logo=logo, run_date=fmt_date(run_started, lang),
-        firm=getattr(branding, "firm", ""), author=getattr(branding, "author", ""),
-        cover_note=getattr(branding, "cover_note", ""),
-        data_supplied=any(config.has_table(name) for name in config.tables),
-        commentary=tuple(read_commentary(config.root)),
-    )
-
-
-def logo_data_uri(path: str | Path) -> str:
-    """A logo file as a ``data:`` URI (PNG, JPEG, GIF, WebP or SVG), so the report needs no
-    other file. An unreadable file gives ``""`` (the header then shows the name only)."""
-    path = Path(path)
-    mime = mimetypes.guess_type(path.name)[0] or ""
-    if not mime.startswith("image/"):
-        return ""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return ""
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    def executed(self) -> NotebookNode:
+        """The executed notebook (read from :attr:`notebook` when :attr:`nb` is not given)."""
+        if self.nb is not None:
+            return self.nb
+        if self.notebook is None:
+            raise ValueError(f"chapter {self.step!r} has neither a notebook nor a page")
+        return nbformat.read(str(self.notebook), as_version=4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +185,19 @@ def render(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str = "
 
 def _render_selected(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str,
                      back_link: str | None, combined: bool = False) -> str:
+    """Convert ``nb`` (cells already selected; changed in place) and finish the page: one
+    parse of the page, with the inside of its charts set aside (:class:`ChartStash`)."""
+    stash = ChartStash()
+    stash.hide_notebook(nb)
+    soup = parse(_convert(nb, ctx, title=title, variant=variant, back_link=back_link, combined=combined))
+    if finish_soup(soup):
+        _place_commentary(soup, ctx)
+    return stash.restore(str(soup))
+
+
+def _convert(nb: NotebookNode, ctx: ReportContext, *, title: str, variant: str, back_link: str | None,
+             combined: bool) -> str:
+    """nbconvert's HTML for ``nb`` with the crmplay template (not yet finished)."""
     resources = {
         "crmplay": {
             "variant": variant, "combined": combined, "lang": ctx.lang, "dir": ctx.dir, "title": title,
@@ -281,9 +217,14 @@ def _render_selected(nb: NotebookNode, ctx: ReportContext, *, title: str, varian
         },
     }
     body, _ = _exporter(variant).from_notebook_node(nb, resources=resources)
-    from crmplay.engine.commentary import add_commentary
+    return body
 
-    return add_commentary(finish_page(body), ctx.commentary, ctx.label("commentary"))
+
+def _place_commentary(soup, ctx: ReportContext) -> None:
+    if ctx.commentary:
+        from crmplay.engine.commentary import place_commentary
+
+        place_commentary(soup, soup.find("main"), ctx.commentary, ctx.label("commentary"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,7 +260,7 @@ def combined_notebook(chapters: Sequence[Chapter], lang: str,
     """
     cells: list[NotebookNode] = []
     for chapter in combined_order(chapters):
-        chosen = select_cells(chapter.nb, lang, "stakeholder")
+        chosen = select_cells(chapter.executed(), lang, "stakeholder")
         cells.append(nbformat.v4.new_markdown_cell(
             f'<div id="step-{escape(chapter.step)}" class="crm-chapter"></div>'))
         if not has_heading(chosen):
@@ -338,14 +279,15 @@ def combined_notebook(chapters: Sequence[Chapter], lang: str,
             f'<div class="crm-missing"><h2>{escape(t("report.not_included", lang))}</h2><ul>{items}</ul></div>'))
     combined = nbformat.v4.new_notebook(cells=cells)
     if chapters:
-        combined.metadata = copy.deepcopy(chapters[0].nb.metadata)
+        combined.metadata = copy.deepcopy(chapters[0].executed().metadata)
     return combined
 
 
 def write_combined_report(chapters: Sequence[Chapter], ctx: ReportContext, client_dir: str | Path,
                           missing: Iterable[tuple[str, str, str]] = ()) -> Path:
-    """Write ``report.html`` (every chapter in one self-contained stakeholder file) and its
-    Excel copy ``report.xlsx`` (one sheet per table, :func:`crmplay.engine.workbook.write_workbook`).
+    """Write ``report.html`` (every chapter in one self-contained stakeholder file, see
+    :func:`combined_report`) and its Excel copy ``report.xlsx`` (one sheet per table,
+    :func:`crmplay.engine.workbook.write_workbook`).
 
     A ``report.pdf`` printed from an earlier ``report.html`` is deleted (``crmplay pdf`` prints
     a new one). An Excel copy that cannot be written is logged, never fails the report.
@@ -353,22 +295,91 @@ def write_combined_report(chapters: Sequence[Chapter], ctx: ReportContext, clien
     from crmplay.engine.workbook import write_workbook
 
     client_dir = Path(client_dir)
-    nb = combined_notebook(chapters, ctx.lang, missing)
-    # No link back to the index: the file is meant to travel alone (e-mail).
-    html = _render_selected(nb, ctx, title=ctx.label("report_title"), variant="stakeholder",
-                            back_link=None, combined=True)
+    html, soup = combined_report(chapters, ctx, missing)
     path = write_text(client_dir / "report.html", html)
     (client_dir / "report.pdf").unlink(missing_ok=True)
     try:
-        write_workbook(html, client_dir / "report.xlsx", ctx.lang)
+        write_workbook(soup, client_dir / "report.xlsx", ctx.lang)
     except Exception as exc:  # noqa: BLE001 - the HTML report stands on its own
         _LOG.warning("report.xlsx could not be written: %s: %s", type(exc).__name__, exc)
     return path
 
 
+def combined_report(chapters: Sequence[Chapter], ctx: ReportContext,
+                    missing: Iterable[tuple[str, str, str]] = ()) -> tuple[str, object]:
+    """The combined report's HTML, assembled from the chapters' stakeholder pages, and its
+    parsed tree (the inside of the charts set aside: for the Excel copy).
+
+    The frame (head, header, contents, footer, the ``step-<id>`` anchors and the list of the
+    chapters not included) is the template's, converted from a notebook holding only those;
+    each chapter's ``<main>`` is taken from its page (:func:`chapter_body`) without its
+    commentary, its "no data" note and its ``crm-first`` mark. Then, once over the whole
+    report: heading ids made unique and the contents built (:func:`finish_soup`), cell ids
+    numbered, the commentary placed, and chart ids kept unique (:class:`ChartStash`).
+    """
+    stash = ChartStash()
+    token = f"crmplay-chapter-{secrets.token_hex(6)}-"
+    nb = combined_notebook([], ctx.lang, missing)
+    bodies = []
+    for n, chapter in enumerate(combined_order(chapters)):
+        nb.cells.insert(2 * n, nbformat.v4.new_markdown_cell(
+            f'<div id="step-{escape(chapter.step)}" class="crm-chapter"></div>'))
+        nb.cells.insert(2 * n + 1, nbformat.v4.new_raw_cell(f"{token}{n}"))
+        bodies.append(stash.hide(chapter_body(chapter, ctx)))
+    frame = _convert(nb, ctx, title=ctx.label("report_title"), variant="stakeholder", back_link=None,
+                     combined=True)
+    html = re.sub(re.escape(token) + r"(\d+)", lambda m: bodies[int(m.group(1))], frame)
+    soup = parse(html)
+    main = soup.find("main")
+    notes = main.find_all("div", class_="crm-no-data")
+    for note in notes[0 if ctx.data_supplied else 1:]:  # the frame's own note comes first
+        note.decompose()
+    for aside in main.find_all("aside", class_="crm-commentary"):
+        aside.decompose()
+    for h1 in main.find_all("h1", class_="crm-first"):
+        h1["class"] = [c for c in h1["class"] if c != "crm-first"] or None
+        if h1["class"] is None:
+            del h1["class"]
+    for n, cell in enumerate(main.find_all(id=re.compile(r"^cell-id="))):
+        cell["id"] = f"cell-id=c{n}"  # chapters may share cell ids; ids must be unique
+    finish_soup(soup)
+    _place_commentary(soup, ctx)
+    return stash.restore(str(soup)), soup
+
+
+_MAIN_OPEN = '<main class="crm-main">'
+_PAGE_LANG = re.compile(r'<html\b[^>]*\blang="([^"]*)"')
+
+
+def chapter_body(chapter: Chapter, ctx: ReportContext) -> str:
+    """The inside of ``<main>`` of the chapter's stakeholder page: its ``page`` when that is a
+    crmplay page in ``ctx.lang``, else its notebook rendered now (nothing written)."""
+    text = ""
+    if chapter.page is not None and Path(chapter.page).is_file():
+        text = Path(chapter.page).read_text(encoding="utf-8")
+        lang = _PAGE_LANG.search(text[:2000])
+        if lang is None or lang.group(1) != ctx.lang:
+            text = ""
+    start, end = text.find(_MAIN_OPEN), text.rfind("</main>")
+    if start < 0 or end < start:
+        text = render(chapter.executed(), ctx, title=chapter.title, variant="stakeholder", back_link="index.html")
+        start, end = text.find(_MAIN_OPEN), text.rfind("</main>")
+    return text[start + len(_MAIN_OPEN):end]
+
+
+def render_combined_notebook(chapters: Sequence[Chapter], ctx: ReportContext,
+                             missing: Iterable[tuple[str, str, str]] = ()) -> str:
+    """The combined report converted as one notebook (:func:`combined_notebook`): how it was
+    made before it was assembled from the pages; kept as the reference the assembly is tested
+    against (``tests/test_export_once.py``)."""
+    nb = combined_notebook(chapters, ctx.lang, missing)
+    return _render_selected(nb, ctx, title=ctx.label("report_title"), variant="stakeholder",
+                            back_link=None, combined=True)
+
+
 __all__ = [
     "ReportContext", "Chapter", "make_context", "logo_data_uri", "select_cells", "render",
     "finish_page", "write_step_pages", "combined_order", "combined_notebook",
-    "write_combined_report", "LEAD_STEP", "NBCONVERT_GENERIC_ALT", "URL_ATTRIBUTES", "drop_outside_urls",
+    "write_combined_report", "combined_report", "chapter_body", "render_combined_notebook", "LEAD_STEP", "NBCONVERT_GENERIC_ALT", "URL_ATTRIBUTES", "drop_outside_urls",
     "is_inside_url",
 ]

@@ -14,8 +14,6 @@ from crmplay.engine.step import quiet_logs
 def finish(plan: RunPlan, steps: list[StepRun], playbook_steps: list[Step]) -> ClientRun:
     """Write the combined report, the index page and run.json for one client."""
     quiet_logs()
-    import nbformat
-
     import crmplay.engine.export as report
     import crmplay.engine.pages as report_pages
 
@@ -46,14 +44,17 @@ def finish(plan: RunPlan, steps: list[StepRun], playbook_steps: list[Step]) -> C
                 # Not selected this time (--steps): the chapter of its last successful run, if any,
                 # stays in the combined report (the index page says it is from an earlier run).
                 earlier = client_dir / "consultant" / f"{step.id}.ipynb"
-                if earlier.is_file() and (client_dir / f"{step.id}.html").is_file():
-                    chapters.append(report.Chapter(step.id, step.title_for(plan.lang),
-                                                   nbformat.read(str(earlier), as_version=4)))
+                page = client_dir / f"{step.id}.html"
+                if earlier.is_file() and page.is_file():
+                    chapters.append(report.Chapter(step.id, step.title_for(plan.lang), page=page, notebook=earlier))
                     run.earlier_chapters.append(step.id)
                 continue
             nb_path = client_dir / s.outputs.get("notebook", "")
             if s.status == "ok" and nb_path.is_file():
-                chapters.append(report.Chapter(s.id, s.title, nbformat.read(str(nb_path), as_version=4)))
+                # The chapter comes from its stakeholder page (no second conversion); the notebook
+                # is read only when the page cannot serve (see export.chapter_body).
+                page = client_dir / s.outputs.get("stakeholder", f"{s.id}.html")
+                chapters.append(report.Chapter(s.id, s.title, page=page, notebook=nb_path))
             else:
                 missing.append((s.title, s.status, _reason_for_report(s, plan.lang)))
         try:

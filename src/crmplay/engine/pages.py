@@ -138,8 +138,10 @@ def _unplaced_commentary(ctx, client_dir: Path) -> list[str]:
     if not sections or not report.is_file():
         return []
     from crmplay.engine.commentary import page_headings, unplaced_sections
+    from crmplay.engine.html import ChartStash
 
-    headings = page_headings(report.read_text(encoding="utf-8"))
+    # the charts (most of the file) hold no heading: they are not parsed
+    headings = page_headings(ChartStash().hide(report.read_text(encoding="utf-8")))
     return [s.heading for s in unplaced_sections(sections, headings)]
 
 

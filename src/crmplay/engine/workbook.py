@@ -35,11 +35,15 @@ class SheetTable:
     rows: list[list] = field(default_factory=list)
 
 
-def tables_of(html: str) -> list[SheetTable]:
-    """The tables of a rendered report page (inside ``<main>``), in page order."""
-    from bs4 import BeautifulSoup
+def tables_of(html) -> list[SheetTable]:
+    """The tables of a rendered report page (inside ``<main>``), in page order. ``html`` is the
+    page's text or its tree already parsed (BeautifulSoup: the page is then not parsed again)."""
+    if isinstance(html, str):
+        from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(html, "html.parser")
+    else:
+        soup = html
     main = soup.find("main") or soup
     out = []
     for table in main.find_all("table"):
@@ -89,8 +93,8 @@ def sheet_name(text: str, used: set[str]) -> str:
     return candidate
 
 
-def write_workbook(html: str, path: str | Path, lang: str = "en") -> Path | None:
-    """Write the tables of ``html`` to ``path`` (xlsx, written atomically). Returns the path,
+def write_workbook(html, path: str | Path, lang: str = "en") -> Path | None:
+    """Write the tables of ``html`` (text or parsed tree, see :func:`tables_of`) to ``path`` (xlsx, written atomically). Returns the path,
     or ``None`` (and nothing written, an older copy removed) when the page holds no table."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
