@@ -171,7 +171,7 @@ def cmd_run(args) -> int:
     try:
         run = run_client(args.client, args.data_root, args.reports_root, steps=_step_list(args.steps),
                          lang=args.lang, jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
-                         progress=_progress_wanted(args), force=args.force)
+                         progress=_progress_wanted(args), force=args.force, warm=not args.cold)
     except PlaybookError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
@@ -234,7 +234,7 @@ def cmd_batch(args) -> int:
         else:
             runs = run_clients(clients, args.data_root, reports_root, steps=_step_list(args.steps), lang=args.lang,
                                jobs=args.jobs, timeout=args.timeout, playbook=args.playbook,
-                               progress=_progress_wanted(args), on_client_done=done, force=args.force)
+                               progress=_progress_wanted(args), on_client_done=done, force=args.force, warm=not args.cold)
         steps = chosen_steps(args.playbook)
     except PlaybookError as exc:
         _err(str(exc))
@@ -382,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="execute every step again, even those whose data, settings and notebook did not "
                             "change since the last run (by default those are reused)")
         p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+        p.add_argument("--cold", action="store_true", help="a new kernel per step instead of warm reused kernels")
 
     p = sub.add_parser("new", help="scaffold a client folder with client.toml and data templates",
                        description="Create <data-root>/<client>/ with client.toml, one empty CSV "

@@ -43,6 +43,7 @@ from typing import Any, Callable, Sequence
 
 from crmplay.chapters.registry import chosen_steps
 from crmplay.core.steps import PlaybookError, Step, select_steps
+from crmplay.engine.kernels import warm_wanted
 from crmplay.engine.prepare import check_data, sha256_file
 from crmplay.engine.records import DEFAULT_TIMEOUT, ClientRun, StepRun
 from crmplay.engine.scheduler import Scheduler, available_cores, worker_count
@@ -61,6 +62,7 @@ def run_client(
     playbook: str | Path | None = None,
     progress: bool = False,
     force: bool = False,
+    warm: bool = True,
 ) -> ClientRun:
     """Run the playbook for one client; see the module docstring.
 
@@ -86,6 +88,9 @@ def run_client(
     force : bool
         Execute every step, even one whose inputs did not change since the last run
         (:mod:`crmplay.engine.incremental`; by default such a step is reused).
+    warm : bool
+        Run the notebooks on warm kernels, one per worker, reset between notebooks
+        (:mod:`crmplay.engine.kernels`); False (or ``CRMPLAY_WARM=0``) starts a new kernel per step.
 
     Raises
     ------
@@ -94,7 +99,7 @@ def run_client(
         goes wrong with the client itself ends in the returned :class:`ClientRun`.
     """
     return run_clients([client], data_root, reports_root, steps=steps, lang=lang, jobs=jobs,
-                       timeout=timeout, playbook=playbook, progress=progress, force=force)[0]
+                       timeout=timeout, playbook=playbook, progress=progress, force=force, warm=warm)[0]
 
 
 def run_clients(
@@ -110,6 +115,7 @@ def run_clients(
     progress: bool = False,
     on_client_done: Callable[[ClientRun], None] | None = None,
     force: bool = False,
+    warm: bool = True,
 ) -> list[ClientRun]:
     """Run several clients in one shared process pool (clients and steps in parallel).
 
@@ -123,12 +129,14 @@ def run_clients(
     data_root = Path(data_root).resolve()
     reports_root = Path(reports_root).resolve()
     workers = worker_count(jobs)
+    warm = warm_wanted(warm)
     parameters = {
         "data_root": str(data_root), "reports_root": str(reports_root), "lang": lang or "",
         "steps": [s.id for s in chosen], "jobs": workers, "timeout_s": timeout,
         "playbook": str(Path(playbook).resolve()) if playbook else "bundled", "force": bool(force),
+        "warm": warm,
     }
-    scheduler = Scheduler(workers, progress=progress, total=len(clients) * len(chosen))
+    scheduler = Scheduler(workers, progress=progress, total=len(clients) * len(chosen), warm=warm)
     try:
         return scheduler.run(
             [(c, str(data_root), str(reports_root), lang or "", chosen, all_steps, timeout,

@@ -1,5 +1,11 @@
 """Scheduling a batch: a process pool of at most one worker per core (or inline for one job),
-and the scheduler that submits prepare / step / finish tasks as their inputs become ready."""
+and the scheduler that submits prepare / step / finish tasks as their inputs become ready.
+
+Warm runs (:mod:`crmplay.engine.kernels`): each worker starts its kernel as it starts, and every
+worker is started as soon as the first client is accepted, so kernels warm up while the parent
+prepares that client; inline, the parent starts its kernel then and kills it when the scheduler
+closes. (Cold runs start a worker only for a step to run: a rerun whose steps are all reused
+starts none.)"""
 from __future__ import annotations
 
 import multiprocessing
@@ -14,6 +20,7 @@ from crmplay.engine.finish import emergency_run, finish, locked_run
 from crmplay.engine.lock import ClientLock, ClientLockedError
 from crmplay.engine.prepare import client_refusal, failed_plan, prepare
 from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_line
+from crmplay.engine import kernels
 from crmplay.engine import progress as _progress
 from crmplay.engine.step import execute_step, quiet_logs
 
@@ -58,17 +65,24 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _init_worker(events) -> None:
-    """A worker process starts: quiet logs, and its steps report progress to ``events``."""
+def _init_worker(events, warm: bool = False) -> None:
+    """A worker process starts: quiet logs, its steps report progress to ``events``, and (warm)
+    its kernel starts warming up."""
     quiet_logs()
     _progress.install(events)
+    if warm:
+        kernels.start_ahead()
 
 
-def _pool(workers: int, events=None) -> Executor:
+def _started() -> None:
+    """A task that only makes the pool start a worker (whose initializer starts its kernel)."""
+
+
+def _pool(workers: int, events=None, warm: bool = False) -> Executor:
     if workers <= 1:
         return _InlineExecutor()
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                               initargs=(events,))
+                               initargs=(events, warm))
 
 
 class Scheduler:
@@ -78,8 +92,9 @@ class Scheduler:
     terminal and a line per step start and end outside one (a log, CI); False shows nothing.
     """
 
-    def __init__(self, workers: int, *, progress: bool | str | None, total: int):
+    def __init__(self, workers: int, *, progress: bool | str | None, total: int, warm: bool = False):
         self.workers = workers
+        self.warm = warm
         mode = _progress.mode_for(progress)
         # Workers report through a multiprocessing queue; inline (one worker) through a plain one.
         events = None if mode is None else (_context().Queue() if workers > 1 else None)
@@ -87,12 +102,26 @@ class Scheduler:
         self._events = None if self.reporter is None else self.reporter.events
         if workers <= 1:
             _progress.install(self._events)
-        self.pool = _pool(workers, self._events)
+        self.pool = _pool(workers, self._events, warm)
+        self._kernels_started = not warm
+
+    def _start_kernels(self) -> None:
+        """Warm: once a client is accepted, start the kernels (inline) or every worker (its
+        initializer starts its kernel), so they warm up while the parent prepares the client."""
+        if self._kernels_started:
+            return
+        self._kernels_started = True
+        if self.workers <= 1:
+            kernels.start_ahead()
+        else:
+            for _ in range(self.workers):
+                self._submit(_started)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
         if self.workers <= 1:
             _progress.install(None)
+            kernels.discard()
         if self.reporter is not None:
             self.reporter.close()
 
@@ -100,7 +129,7 @@ class Scheduler:
         try:
             return self.pool.submit(fn, *args)
         except BrokenProcessPool:
-            self.pool = _pool(self.workers, self._events)
+            self.pool = _pool(self.workers, self._events, self.warm)
             return self.pool.submit(fn, *args)
 
     def run(self, jobs: list[tuple], on_client_done) -> list[ClientRun]:
@@ -156,8 +185,8 @@ class Scheduler:
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
-            # prepared here, not in a worker: a rerun whose steps are all reused then starts no
-            # worker process at all
+            self._start_kernels()
+            # prepared here, not in a worker (so the parent's work overlaps the kernels' start)
             fut = _InlineExecutor().submit(prepare, *job[:5], job[6], job[7], job[5])
             futures[fut] = ("prepare", client, "")
 

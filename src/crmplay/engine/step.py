@@ -10,7 +10,8 @@ never raises here, it comes back as a failed :class:`StepRun` with the reason.
 - progress: the step's start, each cell and its end are reported through
   :mod:`crmplay.engine.progress` (a bar per step in a terminal, a line per start and end outside one);
 - execution: kernel ``python3`` on this very interpreter, a per-cell time limit, the kernel's
-  stderr kept in a log (quoted in the reason when the kernel dies);
+  stderr kept in a log (quoted in the reason when the kernel dies); a warm kernel of this
+  process (:mod:`crmplay.engine.kernels`, reset before each notebook) unless the run is cold;
 - outputs: the executed notebook is written to a temporary folder inside the client's reports
   folder and renamed into place: ``consultant/<step>.ipynb`` plus the step's pages when it
   succeeded, ``_failed/<step>.ipynb`` when it did not (never the stakeholder folder);
@@ -23,14 +24,13 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmplay.core.steps import Step
-from crmplay.engine import progress
+from crmplay.engine import kernels, progress
 from crmplay.engine.outputs import WORK_PREFIX, open_stage, publish_step_outputs, retire_failed_step
 from crmplay.engine.records import StepRun, failure, first_line, now_iso, one_line
 
@@ -39,7 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The parameters every step notebook must declare in its ``parameters`` cell.
 PARAMETERS = ("client", "data_root", "reports_root", "lang")
-KERNEL_NAME = "python3"
+KERNEL_NAME = kernels.KERNEL_NAME
+#: Seconds a kernel may take to start (and a warm kernel its warm-up, on top of the cell limit).
+START_TIMEOUT = 120
 
 
 
@@ -122,38 +124,14 @@ def check_parameters(notebook: str | Path) -> str | None:
     return None
 
 
-def _kernel_manager(log_path: Path):
-    """A kernel manager class whose kernel writes stderr to ``log_path`` (not our terminal),
-    draws matplotlib figures inline whatever ``MPLBACKEND`` the caller has set, and runs on
-    this very interpreter (so it imports this crmplay even when another ``python3``
-    kernelspec, e.g. a user-level one, points elsewhere)."""
-    from jupyter_client import AsyncKernelManager
-
-    class _KernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            kernel_cmd = list(kernel_cmd)
-            if (len(kernel_cmd) > 2 and Path(kernel_cmd[0]).name.startswith("python")
-                    and kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]):
-                kernel_cmd[0] = sys.executable
-            env = dict(kw.get("env") or os.environ)
-            env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-            env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-            kw["env"] = env
-            kw["stderr"] = open(log_path, "ab")  # noqa: SIM115 - owned by the kernel process
-            try:
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-            finally:
-                kw["stderr"].close()
-
-    return _KernelManager
-
-
 def _execute(plan: RunPlan, step: Step, notebook: Path, output: Path, work: Path,
              reports_root: Path) -> dict[str, Any] | None:
-    """Run papermill on ``notebook``; ``None`` on success, else the failure record (:func:`failure`)."""
-    import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    """Run papermill on ``notebook``; ``None`` on success, else the failure record (:func:`failure`).
 
+    Warm (``warm`` in the plan's parameters): on this process's kernel (:mod:`crmplay.engine.kernels`),
+    reset for the notebook, handed to papermill as ``km``; kept after a success, replaced after
+    any failure. Cold: papermill starts a kernel for the notebook and shuts it down after.
+    """
     current: dict[str, Any] = {"index": None, "source": ""}
 
     def on_cell_start(cell=None, cell_index=None, **_):
@@ -162,13 +140,41 @@ def _execute(plan: RunPlan, step: Step, notebook: Path, output: Path, work: Path
         progress.emit("cell", plan.client, step.id, index=cell_index, source=first_line(current["source"])[:60])
 
     log_path = work / "kernel.log"
+    kernel = None
+    reason, finished = None, False
+    try:
+        if (plan.parameters or {}).get("warm"):
+            kernel = kernels.checkout(work, START_TIMEOUT + plan.timeout)
+            engine: dict[str, Any] = {"km": kernel.km}
+        else:
+            engine = {"kernel_manager_class": kernels.kernel_manager_class(log_path)}
+        reason = _papermill(plan, notebook, output, work, reports_root, engine, on_cell_start, current,
+                            (kernel.log_tail if kernel is not None else lambda: _log_tail(log_path)))
+        finished = True
+    except Exception as exc:  # noqa: BLE001 - no kernel could be made ready: a failed start
+        reason = failure("start", f"{type(exc).__name__}: {one_line(exc)}", exception=type(exc).__name__)
+        if kernel is None and (plan.parameters or {}).get("warm"):
+            kernels.start_ahead()
+    finally:
+        if kernel is not None:  # interrupted (finished False) counts as failed: never reused
+            kernels.release(kernel, ok=finished and reason is None)
+    return reason
+
+
+def _papermill(plan: RunPlan, notebook: Path, output: Path, work: Path, reports_root: Path,
+               engine: dict[str, Any], on_cell_start, current: dict[str, Any], log_tail) -> dict[str, Any] | None:
+    """papermill on ``notebook`` with ``engine`` (a running kernel's ``km``, or the manager class
+    to start one); ``None`` on success, else the failure record."""
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     parameters = {"client": plan.client, "data_root": plan.data_root,
                   "reports_root": str(reports_root), "lang": plan.lang}
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, log_output=False, execution_timeout=plan.timeout, start_timeout=120,
-            cwd=str(work), kernel_manager_class=_kernel_manager(log_path), on_cell_start=on_cell_start,
+            progress_bar=False, log_output=False, execution_timeout=plan.timeout, start_timeout=START_TIMEOUT,
+            cwd=str(work), on_cell_start=on_cell_start, **engine,
         )
     except papermill.PapermillExecutionError as exc:
         where = _where({"index": exc.cell_index, "source": exc.source})
@@ -179,7 +185,7 @@ def _execute(plan: RunPlan, step: Step, notebook: Path, output: Path, work: Path
         return failure("timeout", f"a cell ran longer than the {plan.timeout:g} s limit{_where(current)}",
                        cell=_cell(current["index"]), exception="CellTimeoutError")
     except DeadKernelError:
-        tail = _log_tail(log_path)
+        tail = log_tail()
         return failure("dead_kernel", "the Python kernel died" + _where(current) + (f"; kernel said: {tail}" if tail else ""),
                        cell=_cell(current["index"]), exception="DeadKernelError")
     except Exception as exc:  # noqa: BLE001 - kernel start-up, I/O...: all end as a failed step
