@@ -76,8 +76,16 @@ def test_failed_notebook_is_kept_out_of_the_stakeholder_folder(fixture_run):
 @pytest.mark.e2e
 def test_no_temporary_files_are_left_behind(fixture_run):
     _, client_dir = fixture_run
-    leftovers = [p for p in client_dir.rglob("*") if p.name.startswith(".")]
+    # the run's table cache (crmplay.data.table_cache) is the one dot-folder a run keeps; inside
+    # it only finished entries (<table>-<key>.parquet / .json), no temporary file
+    from crmplay.data.table_cache import CACHE_FOLDER, _ENTRY
+
+    cache = client_dir / CACHE_FOLDER
+    kept = {client_dir / ".cache", cache}
+    leftovers = [p for p in client_dir.rglob("*") if p.name.startswith(".") and p not in kept]
     assert leftovers == []
+    entries = [p.name for p in cache.iterdir()] if cache.is_dir() else []
+    assert all(_ENTRY.match(name) or name.startswith("intake-") for name in entries), entries
 
 
 @pytest.mark.e2e
