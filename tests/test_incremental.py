@@ -117,3 +117,21 @@ def _bump_margin(text: str) -> str:
             lines[i] = f"gross_margin = {value + 0.05:.2f}\n"
             break
     return "".join(lines)
+
+
+@pytest.mark.e2e
+def test_a_rerun_with_nothing_changed_starts_no_worker_and_no_kernel(tmp_path, monkeypatch):
+    import crmplay.engine.scheduler as scheduler
+
+    data_root, reports_root = tmp_path / "data", tmp_path / "reports"
+    make_client(data_root)
+    playbook = write_playbook(tmp_path / "pb.toml", [
+        {"id": "alpha", "title": "Alpha", "notebook": "ok_step.ipynb", "requires": ["customers"]}])
+    assert runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=2, timeout=60).ok
+    submitted, started = [], []
+    real_submit = scheduler.Scheduler._submit
+    monkeypatch.setattr(scheduler.Scheduler, "_submit", lambda self, fn, *a: submitted.append(fn) or real_submit(self, fn, *a))
+    monkeypatch.setattr(scheduler.kernels, "start_ahead", lambda *a, **k: started.append(1))
+    again = runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=2, timeout=60)
+    assert again.ok and all(s.reused for s in again.steps)
+    assert submitted == [] and started == []  # no task went to the pool: no worker, no kernel

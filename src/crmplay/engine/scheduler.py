@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -104,20 +105,39 @@ class Scheduler:
             _progress.install(self._events)
         self.pool = _pool(workers, self._events, warm)
         self._kernels_started = not warm
+        self._start_lock = threading.Lock()
+        self._starter: threading.Thread | None = None
 
-    def _start_kernels(self) -> None:
-        """Warm: once a client is accepted, start the kernels (inline) or every worker (its
-        initializer starts its kernel), so they warm up while the parent prepares the client."""
-        if self._kernels_started:
-            return
-        self._kernels_started = True
+    def _start_kernels(self, background: bool = False) -> None:
+        """Warm: start the kernels (inline) or every worker (its initializer starts its kernel).
+
+        ``background`` (a client that will run steps: forced, or never run before) starts them
+        from a thread, so they warm up while the parent prepares the client: starting the
+        workers waits for the fork server to import papermill and nbconvert (about 2 s). A
+        client whose steps may all be reused starts nothing until a step is submitted (a rerun
+        with nothing changed starts no kernel at all)."""
+        with self._start_lock:
+            if self._kernels_started:
+                return
+            self._kernels_started = True
         if self.workers <= 1:
             kernels.start_ahead()
+        elif background:
+            self._starter = threading.Thread(target=self._start_workers, name="crmplay-workers", daemon=True)
+            self._starter.start()
         else:
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        try:
             for _ in range(self.workers):
                 self._submit(_started)
+        except RuntimeError:  # the pool was shut down meanwhile (the run ended before a step)
+            pass
 
     def close(self) -> None:
+        if self._starter is not None:
+            self._starter.join()
         self.pool.shutdown(wait=True, cancel_futures=True)
         if self.workers <= 1:
             _progress.install(None)
@@ -158,10 +178,17 @@ class Scheduler:
                     done[step.id] = reused
                     self._advance(1, f"{client}:{step.id} reused")
                     continue
+                self._start_kernels()  # no-op once started
                 fut = self._submit(execute_step, plan, step)
                 futures[fut] = ("step", client, step.id)
             if len(done) == len(plan.steps) and ("finish", client, "") not in futures.values():
-                fut = self._submit(finish, plan, [done[s.id] for s in plan.steps], spec[client][5])
+                # every step reused: finishing only writes run.json (and the index when a page
+                # moved); done here rather than waking a worker process (about 2 s to start)
+                runs = [done[s.id] for s in plan.steps]
+                if all(r.reused for r in runs):
+                    fut = _InlineExecutor().submit(finish, plan, runs, spec[client][5])
+                else:
+                    fut = self._submit(finish, plan, runs, spec[client][5])
                 futures[fut] = ("finish", client, "")
 
         pending = list(jobs)
@@ -185,7 +212,8 @@ class Scheduler:
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
-            self._start_kernels()
+            if job[7].get("force") or not (Path(job[2]) / client / "run.json").is_file():
+                self._start_kernels(background=True)  # steps will run: warm up during prepare
             # prepared here, not in a worker (so the parent's work overlaps the kernels' start)
             fut = _InlineExecutor().submit(prepare, *job[:5], job[6], job[7], job[5])
             futures[fut] = ("prepare", client, "")

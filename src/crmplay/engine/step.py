@@ -168,13 +168,15 @@ def _papermill(plan: RunPlan, notebook: Path, output: Path, work: Path, reports_
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from crmplay.engine.papermill_engine import register
+
     parameters = {"client": plan.client, "data_root": plan.data_root,
                   "reports_root": str(reports_root), "lang": plan.lang}
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
             progress_bar=False, log_output=False, execution_timeout=plan.timeout, start_timeout=START_TIMEOUT,
-            cwd=str(work), on_cell_start=on_cell_start, **engine,
+            cwd=str(work), on_cell_start=on_cell_start, engine_name=register(), **engine,
         )
     except papermill.PapermillExecutionError as exc:
         where = _where({"index": exc.cell_index, "source": exc.source})
