@@ -15,11 +15,16 @@ loyalty assumption changed in client.toml (only the chapters that use it run aga
 of 36 customer quotes against 20,000 customer names, and (``--large N``) a demo client of N
 customers, cold.
 
+``--repeat R`` times the cold runs (warm kernels, ``--cold`` kernels and the naive loop) R times,
+interleaved, and prints medians. ``--baseline EXE`` (another checkout's ``crmplay``, e.g. the
+release before a change) is timed on the large client beside this one.
+
 Usage::
 
     python benchmarks/bench_run.py                      # demo client, bundled chapters
     python benchmarks/bench_run.py --client demo_fa --jobs 1 2
     python benchmarks/bench_run.py --playbook tests/fixtures/notebooks/bench_playbook.toml
+    python benchmarks/bench_run.py --jobs 2 --repeat 3 --large 200000 --baseline /tmp/old/.venv/bin/crmplay
 
 Prints a table; never asserts anything about time.
 """
@@ -36,6 +41,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+NAIVE = "naive: papermill CLI + jupyter nbconvert, per notebook, sequential"
 BIN = Path(sys.executable).parent
 
 
@@ -45,10 +51,12 @@ def _tool(name: str) -> list[str]:
 
 
 def time_crmplay(client: str, data_root: Path, jobs: int, playbook: str | None, work: Path,
-                 reports: Path | None = None) -> tuple[float, int]:
+                 reports: Path | None = None, *, extra: tuple[str, ...] = (),
+                 exe: list[str] | None = None) -> tuple[float, int]:
+    """Seconds of one ``crmplay run`` (``exe``: another checkout's crmplay, for a baseline)."""
     reports = reports or work / f"crmplay_jobs{jobs}"
-    cmd = _tool("crmplay") + ["run", client, "--data-root", str(data_root), "--reports-root", str(reports),
-                              "--jobs", str(jobs), "--quiet"]
+    cmd = (exe or _tool("crmplay")) + ["run", client, "--data-root", str(data_root), "--reports-root", str(reports),
+                                       "--jobs", str(jobs), "--quiet", *extra]
     if playbook:
         cmd += ["--playbook", playbook]
     start = time.perf_counter()
@@ -133,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--playbook", help="a playbook.toml other than the bundled one")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--large", type=int, metavar="N", help="also time a cold run of an N-customer demo client")
+    parser.add_argument("--repeat", type=int, default=1, help="cold runs and naive loop repeated, interleaved (medians)")
+    parser.add_argument("--baseline", help="another crmplay executable to time on the large client")
     args = parser.parse_args(argv)
     data_root = Path(args.data_root).resolve()
     playbook = str(Path(args.playbook).resolve()) if args.playbook else None
@@ -144,16 +154,40 @@ def main(argv: list[str] | None = None) -> int:
     results: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="crmplay-bench-") as tmp:
         work = Path(tmp)
-        for jobs in dict.fromkeys(args.jobs):
-            seconds, code = time_crmplay(args.client, data_root, jobs, playbook, work)
-            results.append((f"crmplay run --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
+        import statistics
+
+        samples: dict[str, list[float]] = {}
+        outcomes: dict[str, str] = {}
+        naive_rows: list = []
+        for rep in range(max(1, args.repeat)):
+            for jobs in dict.fromkeys(args.jobs):
+                for label, extra in ((f"crmplay run --jobs {jobs} (warm kernels)", ()),
+                                     (f"crmplay run --jobs {jobs} --cold (a new kernel per step)", ("--cold",))):
+                    reports = work / f"cold_{rep}_{jobs}_{len(extra)}"
+                    seconds, code = time_crmplay(args.client, data_root, jobs, playbook, work, reports, extra=extra)
+                    samples.setdefault(label, []).append(seconds)
+                    outcomes[label] = "ok" if code == 0 else f"exit {code}"
+                    shutil.rmtree(reports, ignore_errors=True)
+            if not args.skip_naive:
+                label = NAIVE
+                seconds, naive_rows, failures = time_naive(args.client, data_root, playbook, work)
+                samples.setdefault(label, []).append(seconds)
+                outcomes[label] = "ok" if not failures else f"{failures} command(s) failed"
+                shutil.rmtree(work / "naive_notebooks", ignore_errors=True)
+                shutil.rmtree(work / "naive_reports", ignore_errors=True)
+        naive = statistics.median(samples[NAIVE]) if NAIVE in samples else None
+        for name, values in samples.items():
+            seconds = statistics.median(values)
+            ratio = f", {seconds / naive:.2f}x the naive loop" if naive and name != NAIVE else ""
+            results.append((name + (f" (median of {len(values)})" if len(values) > 1 else ""), seconds,
+                            outcomes[name] + ratio))
         # reruns: a copy of the client, so its client.toml can be edited
         copy_root = work / "data"
         shutil.copytree(data_root / args.client, copy_root / args.client)
         reports = work / "rerun_reports"
         jobs = max(args.jobs)
         seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
-        results.append((f"cold run (copy of the client), --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
+        results.append((f"first run (copy of the client), --jobs {jobs}", seconds, "ok" if code == 0 else f"exit {code}"))
         seconds, code = time_crmplay(args.client, copy_root, jobs, playbook, work, reports)
         results.append(("rerun, nothing changed", seconds, _ran(reports / args.client)))
         toml = copy_root / args.client / "client.toml"
@@ -167,12 +201,11 @@ def main(argv: list[str] | None = None) -> int:
                            cwd=work, capture_output=True, text=True)
             seconds, code = time_crmplay("large", large_root, jobs, playbook, work, work / "large_reports")
             results.append((f"cold run, {args.large:,}-customer demo client", seconds, "ok" if code == 0 else f"exit {code}"))
-        naive_rows = []
-        if not args.skip_naive:
-            seconds, naive_rows, failures = time_naive(args.client, data_root, playbook, work)
-            results.append(("naive: papermill CLI + jupyter nbconvert, per notebook, sequential", seconds,
-                            "ok" if not failures else f"{failures} command(s) failed"))
-        shutil.rmtree(work / "naive_notebooks", ignore_errors=True)
+            if args.baseline:
+                seconds_b, code = time_crmplay("large", large_root, jobs, playbook, work, work / "large_reports_baseline",
+                                               exe=[args.baseline])
+                results.append((f"cold run, {args.large:,}-customer demo client, baseline {args.baseline}", seconds_b,
+                                ("ok" if code == 0 else f"exit {code}") + f"; this checkout is {seconds_b / seconds:.2f}x faster"))
 
     width = max(len(r[0]) for r in results)
     print()
