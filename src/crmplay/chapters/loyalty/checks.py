@@ -63,4 +63,25 @@ def period_ordinals(dates: pd.Series, freq: str) -> np.ndarray:
     return dates.dt.to_period(freq).array.asi8.astype(np.int64)
 
 
-__all__ = ["LoyaltyDataError", "check_transactions", "as_dates", "period_ordinals"]
+
+
+def cohort_frame(shares, sizes: pd.Series, months: list[int], end_month: int) -> pd.DataFrame:
+    """The cohort retention table both engines return, from the share retained per month.
+
+    ``shares`` maps month k -> Series (index: cohort month ordinal) of the share of the cohort
+    retained at k; ``sizes`` is each cohort's size; ``end_month`` the ordinal of the observation
+    end's month. Cells a cohort has not reached yet are NaN. Returns index ``cohort`` (month
+    start), columns ``size`` and ``months``.
+    """
+    out = pd.DataFrame(shares).reindex(sizes.index)
+    out.columns = months
+    ages = end_month - out.index.to_numpy()
+    for k in months:
+        out.loc[ages < k, k] = np.nan
+    out.insert(0, "size", sizes.to_numpy())
+    out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq="M").to_timestamp()
+    out.index.name = "cohort"
+    return out
+
+
+__all__ = ["LoyaltyDataError", "check_transactions", "as_dates", "period_ordinals", "cohort_frame"]

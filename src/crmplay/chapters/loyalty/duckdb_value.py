@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmplay.chapters.loyalty.checks import LoyaltyDataError, as_dates, check_transactions, period_ordinals
+from crmplay.chapters.loyalty.checks import (LoyaltyDataError, as_dates, check_transactions, cohort_frame,
+                                             period_ordinals)
 from crmplay.data.duckdb_session import DEFAULT_MEMORY_LIMIT, DuckDBSettings, session, size_bytes
 from crmplay.data.duckdb_session import fetch as _run, ident as _ident, quote as _quote
 from crmplay.data.parquet_cache import ParquetTable, choose_engine
@@ -316,15 +317,7 @@ def cohort_activity(source: Any, observation_end, *, max_months: int = 12,
     counts = rows[rows["k"] <= max_months].set_index(["cohort", "k"])["n"].unstack(fill_value=0)
     cols = list(range(max_months + 1))
     mat = {k: (counts[k] if k in counts.columns else pd.Series(0, index=counts.index)) / sizes for k in cols}
-    out = pd.DataFrame(mat).reindex(sizes.index)
-    out.columns = cols
-    ages = end.to_period("M").ordinal - out.index.to_numpy()
-    for k in cols:
-        out.loc[ages < k, k] = np.nan
-    out.insert(0, "size", sizes.to_numpy())
-    out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq="M").to_timestamp()
-    out.index.name = "cohort"
-    return out
+    return cohort_frame(mat, sizes, cols, end.to_period("M").ordinal)
 
 
 __all__ = ["DuckDBSettings", "PurchaseFacts", "size_bytes", "partitions", "DEFAULT_MEMORY_LIMIT", "PERIODS", "engine_for", "as_parquet",

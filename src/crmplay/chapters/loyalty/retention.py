@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crmplay.chapters.loyalty.duckdb_value import DuckDBSettings, as_parquet, cohort_activity, engine_for
+from crmplay.chapters.loyalty.checks import cohort_frame
 from crmplay.chapters.loyalty.history import LoyaltyDataError
 from crmplay.chapters.loyalty.points import ProgramInputs, evaluate_program
 from crmplay.chapters.loyalty.value import ValueBase
@@ -265,15 +266,7 @@ def cohort_retention(value: ValueBase, customers: pd.DataFrame | None = None,
         sizes = net.drop_duplicates("c")["cohort"].value_counts().sort_index()
         counts = net[net["k"] <= max_months].groupby(["cohort", "k"]).size().unstack(fill_value=0)
         mat = {k: (counts[k] if k in counts.columns else pd.Series(0, index=counts.index)) / sizes for k in cols}
-    out = pd.DataFrame(mat).reindex(sizes.index)
-    out.columns = cols
-    ages = end_m.ordinal - out.index.to_numpy()
-    for k in cols:
-        out.loc[ages < k, k] = np.nan
-    out.insert(0, "size", sizes.to_numpy())
-    out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq="M").to_timestamp()
-    out.index.name = "cohort"
-    return out
+    return cohort_frame(mat, sizes, cols, end_m.ordinal)
 
 
 @dataclass(frozen=True)
