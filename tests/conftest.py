@@ -143,3 +143,51 @@ def demo_reports(tmp_path_factory) -> dict:
             return info
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------------------------
+# Data nobody here wrote: CDNOW, shipped inside the lifetimes package
+
+
+def read_cdnow_master():
+    """lifetimes' CDNOW_master.txt (69,659 purchases of 23,570 customers, 1997-98) as a frame:
+    ``customer_id`` (text), ``date`` (datetime), ``cds``, ``amount`` (dollars)."""
+    import importlib.resources as ir
+
+    import lifetimes  # noqa: F401  (the peer library ships the data: a missing one is a failure, not a skip)
+    import pandas as pd
+
+    with ir.as_file(ir.files("lifetimes") / "datasets" / "CDNOW_master.txt") as p:
+        df = pd.read_csv(p, sep=r"\s+", header=None, skiprows=1, names=["customer_id", "date", "cds", "amount"],
+                         dtype={"customer_id": "str", "date": "str"})
+    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
+    return df
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    """CDNOW's purchases as canonical transactions: ``customer_id``, ``date``, ``amount``."""
+    return read_cdnow_master()[["customer_id", "date", "amount"]]
+
+
+def write_large_transactions(path, *, rows: int, chunk: int, customers: int, seed: int, amount_divisor: float):
+    """A Parquet file of ``rows`` random transactions (text ids ``customer-N`` of up to ``customers``
+    customers, days over 700 from 2023-01-01, amounts ``integers(-500, 20_000) / amount_divisor``),
+    written ``chunk`` rows at a time, uncompressed (so it is larger than a small memory limit)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    writer = None
+    for _ in range(0, rows, chunk):
+        codes = rng.integers(0, customers, chunk)
+        table = pa.table({
+            "customer_id": pa.array(np.char.add("customer-", codes.astype("U7")).astype(object)),
+            "date": pa.array((np.datetime64("2023-01-01", "D") + rng.integers(0, 700, chunk)).astype("datetime64[ns]")),
+            "amount": rng.integers(-500, 20_000, chunk) / amount_divisor,
+        })
+        writer = writer or pq.ParquetWriter(path, table.schema, compression="none")
+        writer.write_table(table)
+    writer.close()
+    return path

@@ -1,7 +1,6 @@
 """Value base, buy-till-you-die summary and RFM segments (crmplay.chapters.loyalty.rfm)."""
 from __future__ import annotations
 
-import importlib.resources as ir
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 import crmplay.chapters.loyalty as loyalty
 from crmplay.chapters.loyalty import LoyaltyDataError
+from conftest import read_cdnow_master
 
 
 def tx(rows):
@@ -32,12 +32,7 @@ def tx(rows):
 
 @pytest.fixture(scope="module")
 def cdnow():
-    import lifetimes  # noqa: F401  (the peer library: a missing one is a failure, not a skip)
-    path = ir.files("lifetimes") / "datasets" / "CDNOW_master.txt"
-    with ir.as_file(path) as p:
-        df = pd.read_csv(p, sep=r"\s+", header=None, skiprows=1, names=["customer_id", "date", "cds", "amount"],
-                         dtype={"customer_id": "str", "date": "str"})
-    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
+    df = read_cdnow_master()
     assert len(df) == 69659 and df["customer_id"].nunique() == 23570
     return df
 

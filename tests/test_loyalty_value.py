@@ -2,7 +2,6 @@
 retention that does not depend on the cut-off, the retail demo's truth recovered, RFM ties."""
 from __future__ import annotations
 
-import importlib.resources as ir
 
 import numpy as np
 import pandas as pd
@@ -17,14 +16,6 @@ from crmplay.demo.retail import generate_retail
 # read directly (lifetimes.datasets' pkg_resources import breaks on new setuptools).
 
 
-@pytest.fixture(scope="module")
-def cdnow():
-    import lifetimes  # noqa: F401  (the peer library: a missing one is a failure, not a skip)
-    with ir.as_file(ir.files("lifetimes") / "datasets" / "CDNOW_master.txt") as p:
-        df = pd.read_csv(p, sep=r"\s+", header=None, skiprows=1, names=["customer_id", "date", "cds", "amount"],
-                         dtype={"customer_id": "str", "date": "str"})
-    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
-    return df[["customer_id", "date", "amount"]]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import importlib.resources as ir
 import math
 
 import numpy as np
@@ -26,6 +25,7 @@ from crmplay.chapters.loyalty.tiers import design_tiers
 from crmplay.chapters.loyalty.value import value_base
 from crmplay.data import parquet_cache
 from crmplay.data.parquet_cache import ParquetTable, choose_engine
+from conftest import write_large_transactions
 
 # pass_rows=7: the random tables (1-40 rows) are aggregated in several hash partitions
 ONE_THREAD = duckdb_value.DuckDBSettings(memory_limit="256MB", threads=1, pass_rows=7)
@@ -144,14 +144,6 @@ def test_a_table_of_refunds_only_fails_the_same_way_on_both_engines():
 # CDNOW (lifetimes' copy; Fader & Hardie 2001, 23,570 customers, 1997-01 .. 1998-06)
 
 
-@pytest.fixture(scope="module")
-def cdnow():
-    import lifetimes  # noqa: F401  (the peer library ships the data; missing is a failure)
-    with ir.as_file(ir.files("lifetimes") / "datasets" / "CDNOW_master.txt") as p:
-        df = pd.read_csv(p, sep=r"\s+", header=None, skiprows=1, names=["customer_id", "date", "cds", "amount"],
-                         dtype={"customer_id": "str", "date": "str"})
-    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
-    return df[["customer_id", "date", "amount"]]
 
 
 @pytest.fixture(scope="module")
@@ -191,23 +183,10 @@ def test_cdnow_activity_cohorts_are_the_same_on_both_engines(cdnow, cdnow_parque
 
 
 def test_duckdb_answers_on_a_table_larger_than_its_memory_limit(tmp_path):
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rng = np.random.default_rng(14)
-    path = tmp_path / "big.parquet"
-    rows, chunk = 12_000_000, 3_000_000
-    writer = None
-    for start in range(0, rows, chunk):
-        codes = rng.integers(0, 3_000_000, chunk)
-        table = pa.table({
-            "customer_id": pa.array(np.char.add("customer-", codes.astype("U7")).astype(object)),
-            "date": pa.array((np.datetime64("2023-01-01", "D") + rng.integers(0, 700, chunk)).astype("datetime64[ns]")),
-            "amount": rng.integers(-500, 20_000, chunk) / 100,
-        })
-        writer = writer or pq.ParquetWriter(path, table.schema, compression="none")
-        writer.write_table(table)
-    writer.close()
+    path = write_large_transactions(tmp_path / "big.parquet", rows=12_000_000, chunk=3_000_000, customers=3_000_000,
+                                    seed=14, amount_divisor=100)
     size = path.stat().st_size
     assert size > 150 * 2**20  # the file alone is several times the 64 MB limit
     limit = duckdb_value.DuckDBSettings(memory_limit="64MB", threads=2, temp_dir=tmp_path)

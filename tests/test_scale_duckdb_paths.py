@@ -18,7 +18,6 @@ as numbers or text), seeded synthetic clients and CDNOW (lifetimes' copy).
 from __future__ import annotations
 
 import dataclasses
-import importlib.resources as ir
 import math
 from types import SimpleNamespace
 
@@ -41,6 +40,7 @@ from crmplay.chapters.nps.scores import from_counts
 from crmplay.chapters.overview.analysis import transaction_checks
 from crmplay.data.duckdb_checks import transaction_checks_duckdb
 from crmplay.data.parquet_cache import ParquetTable
+from conftest import write_large_transactions
 
 # pass_rows=7: the small random tables are aggregated in several hash partitions
 ONE_THREAD = duckdb_value.DuckDBSettings(memory_limit="256MB", threads=1, pass_rows=7)
@@ -275,14 +275,6 @@ def test_a_small_parquet_table_is_read_once_under_auto(tmp_path, monkeypatch):
     assert_same_analysis(analyse(frame, options=Options(holdout_weeks=10), engine="pandas"), run)
 
 
-@pytest.fixture(scope="module")
-def cdnow():
-    import lifetimes  # noqa: F401  (the peer library ships the data; missing is a failure)
-    with ir.as_file(ir.files("lifetimes") / "datasets" / "CDNOW_master.txt") as p:
-        df = pd.read_csv(p, sep=r"\s+", header=None, skiprows=1, names=["customer_id", "date", "cds", "amount"],
-                         dtype={"customer_id": "str", "date": "str"})
-    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
-    return df[["customer_id", "date", "amount"]]
 
 
 def test_cdnow_whole_loyalty_step_on_parquet_equals_pandas(cdnow, tmp_path):
@@ -367,22 +359,8 @@ def test_nps_economics_and_dimensions_take_a_parquet_table(tmp_path):
 
 
 def test_new_duckdb_paths_answer_on_a_table_larger_than_the_memory_limit(tmp_path):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    rng = np.random.default_rng(41)
-    path = tmp_path / "big.parquet"
-    rows, chunk = 3_300_000, 1_100_000
-    writer = None
-    for _ in range(0, rows, chunk):
-        codes = rng.integers(0, 600_000, chunk)
-        t = pa.table({"customer_id": pa.array(np.char.add("customer-", codes.astype("U7")).astype(object)),
-                      "date": pa.array((np.datetime64("2023-01-01", "D") + rng.integers(0, 700, chunk))
-                                       .astype("datetime64[ns]")),
-                      "amount": rng.integers(-500, 20_000, chunk) / 4})
-        writer = writer or pq.ParquetWriter(path, t.schema, compression="none")
-        writer.write_table(t)
-    writer.close()
+    path = write_large_transactions(tmp_path / "big.parquet", rows=3_300_000, chunk=1_100_000, customers=600_000,
+                                    seed=41, amount_divisor=4)
     assert path.stat().st_size > 64 * 2**20  # the file alone is larger than the limit
     table = ParquetTable.open(path)
     # one thread: two threads each reading a 1M-row group of text ids need more than 64 MB

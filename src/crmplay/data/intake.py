@@ -105,8 +105,6 @@ def relative_file(config: Any, name: str) -> str:
     return PurePosixPath(Path(config.tables[name].file).as_posix()).as_posix()
 
 
-_relative = relative_file
-
 
 def _file_problem(rel: str, name: str, kind: str, what: Any) -> Problem:
     return Problem(file=rel, row=None, column="", canonical="", value="", severity="error", kind=kind, table=name,
@@ -133,7 +131,7 @@ def read_table(config: Any, name: str, limits: Limits = DEFAULT_LIMITS) -> Table
         raise KeyError(f"client {config.id!r} has no [tables.{name}] in {config.path}")
     spec = config.tables[name]
     schema = TABLE_SCHEMAS[name]
-    rel = _relative(config, name)
+    rel = relative_file(config, name)
     try:
         path = inside(config.root, spec.file)
     except OutsideFolderError:
