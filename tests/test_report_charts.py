@@ -78,7 +78,7 @@ def test_new_figure_draws_at_most_the_phone_width():
     charts.apply_style()
     fig, _ = charts.new_figure(8, 4.5)
     assert tuple(fig.get_size_inches()) == pytest.approx(charts.phone_size(8, 4.5))
-    assert fig.get_size_inches()[0] == pytest.approx(charts.MAX_WIDTH_IN)
+    assert fig.get_size_inches()[0] == pytest.approx(charts.FIGURE_WIDTH_IN)
     plt.close(fig)
 
 
@@ -89,4 +89,34 @@ def test_long_labels_around_a_polar_chart_go_on_two_lines():
     charts.fit_for_phone(fig)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Adapt to the\ncustomer", "Listen fully",
                                                             "Resolve\nproblems fast"]
+    plt.close(fig)
+
+
+def test_a_phone_wide_chart_comes_out_at_the_phone_width_from_one_drawing(monkeypatch):
+    """FIGURE_WIDTH_IN less the layout's inner margins plus the SVG's margins is MAX_WIDTH_IN:
+    a full-width chart is laid out and drawn once, at 331 pt."""
+    charts.apply_style()
+    fig, ax = charts.new_figure(8, 4.5)
+    ax.bar(["a", "b", "c"], [3, 1, 2])
+    ax.set_title("Sales by channel")
+    drawings = []
+    real = fig.savefig
+    monkeypatch.setattr(fig, "savefig", lambda *a, **k: drawings.append(1) or real(*a, **k))
+    svg = charts.figure_svg(fig, "x")
+    assert len(drawings) == 1
+    assert _width_pt(svg) == pytest.approx(charts.MAX_WIDTH_IN * 72, abs=2)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("where", [1.02, 1.25])
+def test_text_reaching_outside_the_figure_is_brought_back_to_the_phone_width(where):
+    """A label beside the axes keeps its size while the figure narrows: the narrowing loop
+    still brings the SVG within the limit (the second narrowing is a secant step)."""
+    charts.apply_style()
+    fig, ax = charts.new_figure(8, 4)
+    ax.plot([0, 1], [0, 1])
+    ax.text(where, 0.5, "a label beside the chart", transform=ax.transAxes, ha="left")
+    svg = charts.figure_svg(fig, "x")
+    assert _width_pt(svg) <= charts.MAX_WIDTH_IN * 72 * 1.01
+    assert min(_label_sizes(svg)) >= charts.FONT_FLOOR_PT
     plt.close(fig)

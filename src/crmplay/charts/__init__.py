@@ -12,9 +12,12 @@ Persian letters.
 
 Charts reach a report as inline SVG (:func:`figure_svg`): vectors, sharp on any screen and in
 print, with every letter drawn as a path (``svg.fonttype = "path"``), so the page loads no
-font and looks the same everywhere. A chart is drawn at most :data:`MAX_WIDTH_IN` wide with
+font and looks the same everywhere. A chart's SVG is at most :data:`MAX_WIDTH_IN` wide with
 no label smaller than :data:`FONT_FLOOR_PT`: scaled down to a phone's 350 px column, every
-label stays at least 10 CSS px high (350 px / 331 pt x 10 pt = 10.6 px).
+label stays at least 10 CSS px high (350 px / 331 pt x 10 pt = 10.6 px). The figure itself is
+drawn :data:`FIGURE_WIDTH_IN` wide, so that its SVG (the laid-out drawing, without the
+layout's inner margins, with :data:`PAD_IN` around it) is that wide on the first drawing: a
+chart is laid out once and drawn once, unless text reaches outside its figure.
 """
 from __future__ import annotations
 
@@ -37,9 +40,18 @@ GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#9e9e9e"
 # explicit ``font.family`` list. Vazirmatn (if installed) and DejaVu Sans (shipped with matplotlib)
 # each cover Latin and Persian letters.
 FONT_STACK = ("Vazirmatn", "DejaVu Sans", "Noto Sans", "Noto Sans Arabic")
-#: Widest chart, in inches (331 pt): see the module docstring.
+#: Widest chart's SVG, in inches (331 pt): see the module docstring.
 MAX_WIDTH_IN = 4.6
-#: A chart narrowed to :data:`MAX_WIDTH_IN` keeps at least this share of its height (its labels
+#: Margin around a chart's drawing in its SVG, in inches each side (matplotlib's default
+#: ``savefig.pad_inches``).
+PAD_IN = 0.1
+#: Space the constrained layout leaves empty inside the figure's edges, in inches each side
+#: (matplotlib's default ``figure.constrained_layout.w_pad``, 3 pt).
+LAYOUT_PAD_IN = 3 / 72
+#: Widest figure, in inches: a laid-out figure's drawing is this less its layout margins, and
+#: with the SVG's own margins it comes to :data:`MAX_WIDTH_IN`.
+FIGURE_WIDTH_IN = round(MAX_WIDTH_IN - 2 * PAD_IN + 2 * LAYOUT_PAD_IN, 3)
+#: A chart narrowed to :data:`FIGURE_WIDTH_IN` keeps at least this share of its height (its labels
 #: keep their size, so rows of labels need about the same height).
 MIN_HEIGHT_SHARE = 0.8
 #: Category labels (y axis) longer than this many characters are drawn on two lines...
@@ -97,15 +109,15 @@ def palette(brand_colour: str | None = None) -> tuple[str, ...]:
 
 def phone_size(width: float, height: float) -> tuple[float, float]:
     """The size (inches) a chart asked for at ``width`` x ``height`` is drawn at: at most
-    :data:`MAX_WIDTH_IN` wide, keeping at least :data:`MIN_HEIGHT_SHARE` of its height.
+    :data:`FIGURE_WIDTH_IN` wide, keeping at least :data:`MIN_HEIGHT_SHARE` of its height.
 
     >>> phone_size(8, 4.5), phone_size(4, 3)
-    ((4.6, 3.6), (4, 3))
+    ((4.483, 3.6), (4, 3))
     """
-    if width <= MAX_WIDTH_IN:
+    if width <= FIGURE_WIDTH_IN:
         return width, height
-    share = MAX_WIDTH_IN / width
-    return MAX_WIDTH_IN, round(height * max(share, MIN_HEIGHT_SHARE), 3)
+    share = FIGURE_WIDTH_IN / width
+    return FIGURE_WIDTH_IN, round(height * max(share, MIN_HEIGHT_SHARE), 3)
 
 
 def new_figure(width: float = 8, height: float = 4.5, **subplot_kw: Any) -> tuple[Figure, Any]:
@@ -122,12 +134,14 @@ def new_figure(width: float = 8, height: float = 4.5, **subplot_kw: Any) -> tupl
 
 
 def fit_for_phone(fig: Figure) -> None:
-    """Make ``fig`` readable on a phone: no wider than :data:`MAX_WIDTH_IN` (see
-    :func:`phone_size`) and no visible text smaller than :data:`FONT_FLOOR_PT`."""
+    """Make ``fig`` readable on a phone: no wider than :data:`FIGURE_WIDTH_IN` (see
+    :func:`phone_size`) and no visible text smaller than :data:`FONT_FLOOR_PT`.
+
+    Nothing is drawn: asking an axis for its tick labels makes them (the layout is done once,
+    when the chart is drawn as SVG)."""
     width, height = fig.get_size_inches()
-    if width > MAX_WIDTH_IN:
+    if width > FIGURE_WIDTH_IN:
         fig.set_size_inches(*phone_size(width, height))
-    fig.draw_without_rendering()  # creates the tick labels
     for ax in fig.get_axes():
         # Long category names take half a phone-wide chart: two lines each (labels around a
         # polar chart collide first, so they wrap sooner).
@@ -198,14 +212,66 @@ def _two_lines(text: str, limit: int = 14) -> str:
 
 
 _SVG_NOISE = re.compile(r"<\?xml[^>]*>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>|<!--.*?-->", re.S)
-_SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"')
 
 
-def _render_svg(fig: Figure) -> str:
+class _TooWide(Exception):
+    """The chart's box with its margins is wider than :data:`MAX_WIDTH_IN` by ``excess`` inches."""
+
+    def __init__(self, excess: float) -> None:
+        super().__init__(f"{excess:.3f} in too wide")
+        self.excess = excess
+
+
+def _render_svg(fig: Figure, check_width: bool = True) -> str:
+    """One SVG drawing of ``fig``'s tight box with :data:`PAD_IN` around it.
+
+    With ``check_width``, raises :class:`_TooWide` once the layout is done and the box is known
+    to be too wide (more than 1 % over :data:`MAX_WIDTH_IN`), before anything is drawn: text
+    outside the axes can widen the box beyond the figure.
+    """
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "crmplay"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    if check_width:
+        measure = fig.get_tightbbox
+
+        def checked(*args: Any, **kwargs: Any):
+            box = measure(*args, **kwargs)
+            excess = box.width + 2 * PAD_IN - MAX_WIDTH_IN
+            if excess > MAX_WIDTH_IN * 0.01:
+                raise _TooWide(excess)
+            return box
+
+        fig.get_tightbbox = checked  # savefig measures the box with it, between layout and drawing
+    try:
+        with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "crmplay"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=PAD_IN)
+    finally:
+        if check_width:
+            del fig.get_tightbbox
     return _SVG_NOISE.sub("", buf.getvalue()).strip()
+
+
+def _fitting_svg(fig: Figure) -> str:
+    """``fig`` as SVG no wider than :data:`MAX_WIDTH_IN` (+1 %): a figure whose text reaches
+    outside it is narrowed and laid out again, at most three times (then drawn as it is).
+
+    The first narrowing is by the excess; text that keeps its size (a label beside the axes)
+    makes the box shrink by less than the figure, so later ones go by the excess divided by
+    the share of the narrowing the previous attempt actually won (a secant step).
+    """
+    last: tuple[float, float] | None = None  # (width, excess) of the previous attempt
+    for attempt in range(4):
+        try:
+            return _render_svg(fig, check_width=attempt < 3)
+        except _TooWide as wide:
+            width, height = fig.get_size_inches()
+            step = wide.excess
+            if last is not None and last[0] > width:
+                won = (last[1] - wide.excess) / (last[0] - width)
+                if won > 0.1:
+                    step = wide.excess / won
+            last = (width, wide.excess)
+            fig.set_size_inches(max(width - step, 1.5), height)
+    raise AssertionError("unreachable: the last drawing is not checked")
 
 
 def figure_svg(fig: Figure, alt: str = "") -> str:
@@ -229,15 +295,7 @@ def figure_svg(fig: Figure, alt: str = "") -> str:
     from html import escape
 
     fit_for_phone(fig)
-    svg = _render_svg(fig)
-    limit = MAX_WIDTH_IN * 72 * 1.01
-    for _ in range(3):  # text outside the axes widened the tight box: narrow the figure by as much
-        size = _SVG_SIZE.search(svg)
-        if not size or float(size.group(1)) <= limit:
-            break
-        width, height = fig.get_size_inches()
-        fig.set_size_inches(max(width - (float(size.group(1)) - MAX_WIDTH_IN * 72) / 72, 1.5), height)
-        svg = _render_svg(fig)
+    svg = _fitting_svg(fig)
     prefix = "c" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:8]
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
 

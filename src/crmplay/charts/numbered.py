@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from crmplay.charts import label, new_figure
+from crmplay.charts import FIGURE_WIDTH_IN, label, new_figure
 
 #: Marker area (points²) of a numbered chart: room for a two-digit number at :data:`KEY_PT`.
 MARKER_AREA = 330
@@ -41,7 +41,7 @@ def numbered_key_lines(names: list[str], lang: str = "en") -> list[str]:
 def numbered_figure(n_lines: int, height: float = 4.4) -> tuple[Figure, object, object]:
     """A phone-wide figure with the chart on top and room for a key of ``n_lines`` lines below."""
     key_height = 0.3 + 0.19 * n_lines
-    fig, (ax, key) = new_figure(4.6, height + key_height, nrows=2,
+    fig, (ax, key) = new_figure(FIGURE_WIDTH_IN, height + key_height, nrows=2,
                                 gridspec_kw={"height_ratios": [height, key_height]})
     return fig, ax, key
 

@@ -142,9 +142,9 @@ def _title_cell(title: str) -> NotebookNode:
 
 @lru_cache(maxsize=None)
 def _exporter(variant: str):
-    from nbconvert import HTMLExporter
+    from crmplay.engine.page_exporter import PageExporter
 
-    exporter = HTMLExporter(
+    exporter = PageExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(templates_dir())],
         exclude_anchor_links=True,

@@ -55,6 +55,7 @@ def finish_soup(soup) -> bool:
     """
     from bs4 import Comment
 
+    nbconvert_touches(soup)
     main = soup.find("main")
     nav = soup.find("nav", class_="crm-toc")
     if main is None:
@@ -100,6 +101,17 @@ def finish_soup(soup) -> bool:
         else:
             nav.decompose()
     return True
+
+
+def nbconvert_touches(soup) -> None:
+    """What nbconvert's ``HTMLExporter`` adds to a page after its template (crmplay's exporter
+    leaves it here, see :mod:`crmplay.engine.page_exporter`): a generic ``alt`` on every image
+    without one, ``tabindex="0"`` on cell inputs and outputs. Doing it twice changes nothing."""
+    for img in soup.find_all("img", alt=False):
+        img.attrs["alt"] = NBCONVERT_GENERIC_ALT
+    for notebook in soup.find_all(class_="jp-Notebook"):
+        for elem in notebook.find_all("div", class_=("jp-Cell-inputWrapper", "jp-OutputArea-output")):
+            elem.attrs["tabindex"] = "0"
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,5 +289,5 @@ def _unique_id(base: str, used: set[str]) -> str:
     return candidate
 
 
-__all__ = ["finish_page", "finish_soup", "parse", "ChartStash", "label_cells", "is_inside_url", "drop_outside_urls", "describe_unlabelled_charts",
+__all__ = ["finish_page", "finish_soup", "nbconvert_touches", "parse", "ChartStash", "label_cells", "is_inside_url", "drop_outside_urls", "describe_unlabelled_charts",
            "NBCONVERT_GENERIC_ALT", "URL_ATTRIBUTES"]

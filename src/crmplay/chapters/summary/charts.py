@@ -11,7 +11,7 @@ figure:
    break-even sales lift.
 
 A panel whose figures are absent is left out; with none, there is no picture (``None``). The
-figure is drawn at the house style's phone width (:data:`crmplay.charts.MAX_WIDTH_IN`) with no
+figure is drawn at the house style's phone width (:data:`crmplay.charts.FIGURE_WIDTH_IN`) with no
 text under 10.5 pt, so scaled to a 350 px column every label stays above 10 CSS px. Every
 figure is written by the same formatters as the page (:func:`~crmplay.chapters.summary.views.nps_points`
 for NPS points, :func:`crmplay.core.i18n.fmt_money` for money). In Persian the bar panels grow
@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 
 from crmplay.chapters.summary.brief import Summary
 from crmplay.chapters.summary.views import nps_points, real_change_text
-from crmplay.charts import BAD, GOOD, MAX_WIDTH_IN, NEUTRAL, label, palette
+from crmplay.charts import BAD, FIGURE_WIDTH_IN, GOOD, NEUTRAL, label, palette
 from crmplay.core.frameworks import get_item
 from crmplay.core.i18n import fmt_money, fmt_number, fmt_percent, t
 
@@ -59,7 +59,7 @@ def summary_picture(summary: Summary, lang: str = "en") -> Figure | None:
         panels.append(("loyalty", 2.35))
     if not panels:
         return None
-    fig = Figure(figsize=(MAX_WIDTH_IN, sum(h for _, h in panels)), layout="constrained")
+    fig = Figure(figsize=(FIGURE_WIDTH_IN, sum(h for _, h in panels)), layout="constrained")
     axes = fig.subplots(len(panels), 1, gridspec_kw={"height_ratios": [h for _, h in panels]}, squeeze=False)[:, 0]
     fig.get_layout_engine().set(h_pad=0.12, hspace=0.06)
     for ax, (kind, _) in zip(axes, panels):
