@@ -23,6 +23,7 @@ from crmplay.engine.prepare import client_refusal, failed_plan, prepare
 from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_line
 from crmplay.engine import kernels
 from crmplay.engine import progress as _progress
+from crmplay.engine import worker
 from crmplay.engine.step import execute_step, quiet_logs
 
 
@@ -55,34 +56,20 @@ class _InlineExecutor(Executor):
 
 def _context():
     # forkserver (POSIX) or spawn: never fork a process that may hold threads (tqdm, zmq).
-    # The fork server imports the heavy modules once, so each worker starts warm.
+    # The fork server preloads nothing: Python 3.11's fork server preloads before it takes the
+    # parent's sys.path (a folder named "crmplay" in the current directory would shadow the
+    # installed package) and without crmplay's guard against rfc3987_syntax (1.5 s more on one
+    # core before any worker could start). Each worker imports what it needs as it starts,
+    # its kernel first (crmplay.engine.worker).
     if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        # Not crmplay itself: Python 3.11's fork server preloads before it takes the parent's
-        # sys.path, so a folder named "crmplay" in the current directory (a clone's parent, say)
-        # would shadow the installed package in every worker. Workers import crmplay once each.
-        ctx.set_forkserver_preload(["papermill", "nbconvert", "nbformat"])
-        return ctx
+        return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
-
-
-def _init_worker(events, warm: bool = False) -> None:
-    """A worker process starts: quiet logs, its steps report progress to ``events``, and (warm)
-    its kernel starts warming up."""
-    quiet_logs()
-    _progress.install(events)
-    if warm:
-        kernels.start_ahead()
-
-
-def _started() -> None:
-    """A task that only makes the pool start a worker (whose initializer starts its kernel)."""
 
 
 def _pool(workers: int, events=None, warm: bool = False) -> Executor:
     if workers <= 1:
         return _InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker.init_worker,
                                initargs=(events, warm))
 
 
@@ -131,7 +118,7 @@ class Scheduler:
     def _start_workers(self) -> None:
         try:
             for _ in range(self.workers):
-                self._submit(_started)
+                self._submit(worker.started)
         except RuntimeError:  # the pool was shut down meanwhile (the run ended before a step)
             pass
 
