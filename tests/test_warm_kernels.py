@@ -279,3 +279,23 @@ def test_the_demo_run_warm_and_cold_gives_the_same_stakeholder_pages(demo_report
         streams = [[o.get("text") for o in c.get("outputs", []) if o.get("output_type") == "stream"] for c in warm_nb["cells"]]
         assert streams == [[o.get("text") for o in c.get("outputs", []) if o.get("output_type") == "stream"]
                            for c in cold_nb["cells"]], step
+
+
+def test_a_worker_reads_notebooks_without_importing_rfc3987_syntax():
+    """The fork server preloads nothing: its preload would import nbformat (and through
+    jsonschema the slow rfc3987_syntax) before crmplay's guard. A worker that has used papermill
+    and nbformat still has the module blocked (``None``) or absent."""
+    from crmplay.engine import scheduler
+
+    notebook = str(REPO / "notebooks" / "00_data_overview.ipynb")
+    pool = scheduler._pool(2)
+    try:  # one task: read a notebook with papermill, then look at what the worker has loaded
+        problem, loaded = pool.submit(eval, (
+            f"(__import__('crmplay.engine.step', fromlist=['_']).check_parameters({notebook!r}),"
+            " {n: repr(__import__('sys').modules.get(n, 'absent'))[:40]"
+            " for n in ('rfc3987_syntax', 'nbformat', 'papermill')})")).result(timeout=300)
+    finally:
+        pool.shutdown()
+    assert problem is None
+    assert loaded["rfc3987_syntax"] in ("None", "'absent'")
+    assert loaded["papermill"].startswith("<module")
