@@ -135,3 +135,41 @@ def test_a_rerun_with_nothing_changed_starts_no_worker_and_no_kernel(tmp_path, m
     again = runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=2, timeout=60)
     assert again.ok and all(s.reused for s in again.steps)
     assert submitted == [] and started == []  # no task went to the pool: no worker, no kernel
+
+
+def test_a_rerun_of_one_step_starts_a_worker_for_it_not_one_per_core(tmp_path, monkeypatch):
+    """When a client has run before, kernels are not started ahead: the pool starts a worker
+    (and its kernel) for a step submitted while no worker is idle, so one changed step warms
+    one kernel instead of one per core competing for the cores."""
+    import nbformat
+
+    import crmplay.engine.scheduler as scheduler
+    from conftest import FIXTURE_NOTEBOOKS
+
+    data_root, reports_root = tmp_path / "data", tmp_path / "reports"
+    make_client(data_root)
+    notebook = tmp_path / "alpha.ipynb"
+    shutil.copy(FIXTURE_NOTEBOOKS / "ok_step.ipynb", notebook)
+    playbook = write_playbook(tmp_path / "pb.toml", [
+        {"id": "alpha", "title": "Alpha", "notebook": str(notebook), "requires": ["customers"]}])
+    assert runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=2, timeout=60).ok
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("An edit: alpha runs again."))
+    nbformat.write(nb, notebook)
+    submitted = []
+    real_submit = scheduler.Scheduler._submit
+    monkeypatch.setattr(scheduler.Scheduler, "_submit",
+                        lambda self, fn, *a: submitted.append(fn.__name__) or real_submit(self, fn, *a))
+    again = runner.run_client("acme", data_root, reports_root, playbook=playbook, jobs=2, timeout=60)
+    assert again.ok and not again.step("alpha").reused
+    assert "started" not in submitted  # no worker forced up ahead of the step
+    assert submitted.count("execute_step") == 1
+
+
+def test_the_steps_the_rest_waits_on_start_first():
+    """The data overview (nothing waits on it) is started after the three chapters the
+    dimensions and the summary wait on; among equals, playbook order."""
+    from crmplay.core.steps import critical_first
+
+    order = [s.id for s in critical_first(registry.steps())]
+    assert order == ["needs", "nps", "loyalty", "dimensions", "data_overview", "summary"]

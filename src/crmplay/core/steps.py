@@ -14,7 +14,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from crmplay.core.errors import CrmplayError
 
@@ -104,6 +104,36 @@ def check_steps(steps: Iterable[Step], where: str) -> None:
             problems.append("steps depend on each other in a circle: " + " -> ".join(cycle))
     if problems:
         raise PlaybookError(f"{where}:\n  - " + "\n  - ".join(problems))
+
+
+def critical_first(steps: Sequence[Step]) -> list[Step]:
+    """``steps`` in the order a scheduler should start them when several can run: the steps
+    more others wait on (directly or through other steps) first, playbook order among equals.
+
+    A step nothing waits on (the data overview) goes last: started first, it would hold a
+    worker while the steps the rest of the run waits for queue behind it.
+
+    >>> a, b, c, d = (Step(id=i, title=i, notebook=Path(i)) for i in "abcd")
+    >>> c = Step(id="c", title="c", notebook=Path("c"), depends_on=("b",))
+    >>> d = Step(id="d", title="d", notebook=Path("d"), depends_on=("c",))
+    >>> [s.id for s in critical_first([a, b, c, d])]
+    ['b', 'c', 'a', 'd']
+    """
+    steps = list(steps)
+    dependents: dict[str, set[str]] = {s.id: set() for s in steps}
+    for s in steps:
+        for dep in s.depends_on:
+            if dep in dependents:
+                dependents[dep].add(s.id)
+
+    def waiting_on(step_id: str, seen: set[str]) -> set[str]:
+        for child in dependents[step_id] - seen:
+            seen.add(child)
+            waiting_on(child, seen)
+        return seen
+
+    count = {s.id: len(waiting_on(s.id, set())) for s in steps}
+    return [s for _, s in sorted(enumerate(steps), key=lambda pair: (-count[pair[1].id], pair[0]))]
 
 
 def load_playbook(path: str | Path, notebooks: str | Path | None = None) -> list[Step]:

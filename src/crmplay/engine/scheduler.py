@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from pathlib import Path
 
+from crmplay.core.steps import critical_first
 from crmplay.engine.incremental import plan_step
 from crmplay.engine.finish import emergency_run, finish, locked_run
 from crmplay.engine.lock import ClientLock, ClientLockedError
@@ -98,11 +99,12 @@ class Scheduler:
     def _start_kernels(self, background: bool = False) -> None:
         """Warm: start the kernels (inline) or every worker (its initializer starts its kernel).
 
-        ``background`` (a client that will run steps: forced, or never run before) starts them
-        from a thread, so they warm up while the parent prepares the client: starting the
-        workers waits for the fork server to import papermill and nbconvert (about 2 s). A
+        ``background`` (a client that will run steps: forced, or never run before) starts every
+        worker from a thread, so the kernels warm up while the parent prepares the client. A
         client whose steps may all be reused starts nothing until a step is submitted (a rerun
-        with nothing changed starts no kernel at all)."""
+        with nothing changed starts no kernel at all); then the pool starts a worker, and its
+        kernel, only for a step submitted while no worker is idle (a rerun of one chain of
+        steps warms one kernel, not one per core competing for the same cores)."""
         with self._start_lock:
             if self._kernels_started:
                 return
@@ -112,8 +114,6 @@ class Scheduler:
         elif background:
             self._starter = threading.Thread(target=self._start_workers, name="crmplay-workers", daemon=True)
             self._starter.start()
-        else:
-            self._start_workers()
 
     def _start_workers(self) -> None:
         try:
@@ -152,7 +152,7 @@ class Scheduler:
         def submit_ready(client: str) -> None:
             plan = plans[client]
             done = results[client]
-            for step in plan.steps:
+            for step in critical_first(plan.steps):  # what the rest waits on first
                 if step.id in submitted[client]:
                     continue
                 waiting = [d for d in step.depends_on if d in {s.id for s in plan.steps} and d not in done]

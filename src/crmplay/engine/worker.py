@@ -14,9 +14,11 @@ from crmplay.engine import kernels
 from crmplay.engine import progress as _progress
 from crmplay.engine.step import quiet_logs
 
-#: Imported by a warm worker once its kernel is starting (they overlap the kernel's warm-up).
+#: Imported by a warm worker once its kernel is starting (they overlap the kernel's warm-up):
+#: what running and rendering a step needs, and the chapter registry, which receiving a step
+#: (its options and results classes) imports (pandas, scipy.special: 0.6 s).
 WORKER_IMPORTS = ("papermill", "nbconvert", "nbformat", "crmplay.engine.step", "crmplay.engine.export",
-                  "crmplay.engine.papermill_engine")
+                  "crmplay.engine.papermill_engine", "crmplay.chapters.registry")
 
 
 def init_worker(events, warm: bool = False) -> None:
