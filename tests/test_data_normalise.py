@@ -203,3 +203,24 @@ def test_number_written_any_way_reads_back(whole, cents, digits, grouped):
     parsed = parse_numbers(pd.Series([text], dtype="str"))
     assert not parsed.bad[0]
     assert parsed.values[0] == pytest.approx(round(value, 2), abs=1e-6)
+
+
+# ASCII_SPACING stands for Python's ``\s\s|[\t\n\r\x0b\x0c]`` on ASCII text (without ``\s``, so
+# pyarrow runs it); every pair of ASCII characters, then random ASCII keys through clean_keys.
+def test_ascii_spacing_is_python_whitespace_on_every_ascii_pair():
+    import re
+
+    from crmplay.data.text import ASCII_SPACING
+
+    python, ours = re.compile(r"\s\s|[\t\n\r\x0b\x0c]"), re.compile(ASCII_SPACING)
+    for a in map(chr, range(128)):
+        for b in map(chr, range(128)):
+            assert bool(python.search(a + b)) == bool(ours.search(a + b)), repr(a + b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), max_size=8), min_size=1, max_size=30))
+def test_clean_keys_is_clean_key_value_by_value(values):
+    got = clean_keys(pd.Series(values, dtype="str"))
+    want = [clean_key(v) or None for v in values]
+    assert [None if pd.isna(g) else g for g in got] == want

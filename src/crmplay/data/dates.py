@@ -5,6 +5,7 @@ Distinct values are parsed once each (see :func:`parse_dates`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,15 @@ JALALI_MIN_YEAR = 1200
 DATE_RANGE = (pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-10"))
 
 
+@lru_cache(maxsize=65536)
 def jalali_to_gregorian(year: int, month: int, day: int) -> pd.Timestamp | None:
     """One Jalali (Solar Hijri) date as a Gregorian timestamp, ``None`` if no such day.
 
     Uses :mod:`jdatetime` (the arithmetic 33-year leap cycle): 1403/01/01 -> 2024-03-20;
-    1403/12/30 exists (1403 is a leap year), 1402/12/30 does not.
+    1403/12/30 exists (1403 is a leap year), 1402/12/30 does not. Remembered per day: a column
+    of date-times has about as many distinct texts as rows but few distinct days, and each
+    ``jdatetime.date`` asks the locale twice (118,730 complaint times of a 200,000-customer
+    client: 3.8 of 8.8 s of their intake, profiled).
     """
     import jdatetime
 
