@@ -285,3 +285,26 @@ def test_inspecting_some_tables_still_checks_customers(broken):
     assert list(intake.tables) == ["customers", "transactions"]
     assert [(p.file, p.row, p.kind) for p in intake.cross_problems] == [("transactions.csv", 3, "unknown_customer")]
     assert not intake.usable("transactions") and not intake.usable("customers")
+
+
+# validate.is_in (pyarrow's hash lookup for text) is pandas' Series.isin, missing values included,
+# for both text dtypes a table can carry and for numbers (which take pandas' own path).
+@pytest.mark.parametrize("dtype", ["str", "string", "int"])
+def test_is_in_is_pandas_isin(dtype):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from crmplay.data.validate import is_in
+
+    words = st.one_of(st.none(), st.sampled_from(["C001", "C002", "c001", "ä7", "۱۲", "", " C001"]))
+    numbers = st.integers(0, 5)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(numbers if dtype == "int" else words, max_size=30),
+           st.lists(numbers if dtype == "int" else words, max_size=10))
+    def check(values, known):
+        v = pd.Series(values, dtype=None if dtype == "int" else dtype)
+        k = pd.Series(known, dtype=None if dtype == "int" else dtype).unique()
+        assert list(is_in(v, k)) == list(v.isin(k).to_numpy(bool))
+
+    check()

@@ -308,6 +308,28 @@ def build_table(raw: RawTable, schema: TableSchema, spec_cfg: Any, config: Any, 
     return frame, columns, problems + emit.problems
 
 
+def is_in(values: pd.Series, known) -> np.ndarray:
+    """``values.isin(known)`` as a boolean array. Text against text goes through pyarrow's hash
+    lookup: pandas' own ``isin`` on pyarrow-backed text turns every known value into a pyarrow
+    scalar in Python (5.6 of 15.8 s of a 200,000-customer client's intake, profiled)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    known = pd.Series(known) if not isinstance(known, pd.Series) else known
+    if not (pd.api.types.is_string_dtype(values.dtype) and pd.api.types.is_string_dtype(known.dtype)
+            and isinstance(values.dtype, pd.StringDtype) and isinstance(known.dtype, pd.StringDtype)):
+        return values.isin(known).to_numpy(bool)
+    data = pa.array(values.array)  # an Array or a ChunkedArray, both taken as they are
+    value_set = pa.array(known.dropna().array)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(data, value_set=value_set.cast(data.type), skip_nulls=True)
+    found = found.to_numpy(zero_copy_only=False).astype(bool)
+    if known.isna().any():  # pandas: a missing value is "in" values that hold one
+        found |= values.isna().to_numpy(bool)
+    return found
+
+
 def check_references(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
                      headers: dict[str, dict[str, str]]) -> list[Problem]:
     """Rows of transactions, complaints and NPS responses whose ``customer_id`` is not in the
@@ -323,7 +345,7 @@ def check_references(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray
         if frame is None or "customer_id" not in frame.columns:
             continue
         ids = frame["customer_id"]
-        unknown = (ids.notna() & ~ids.isin(known)).to_numpy(bool)
+        unknown = ids.notna().to_numpy(bool) & ~is_in(ids, known)
         emit = _Emitter(files[table], table, rows[table])
         emit.add(unknown, ids.astype(object), ColumnMatch(-1, headers[table].get("customer_id", "customer_id"),
                                                           "customer_id", None),
