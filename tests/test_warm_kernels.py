@@ -299,3 +299,36 @@ def test_a_worker_reads_notebooks_without_importing_rfc3987_syntax():
     assert problem is None
     assert loaded["rfc3987_syntax"] in ("None", "'absent'")
     assert loaded["papermill"].startswith("<module")
+
+
+def test_crmplay_run_starts_the_pool_early_only_when_steps_will_run_in_workers(tmp_path, monkeypatch):
+    """start_early: warm, more than one worker, client forced or never run; the scheduler takes
+    the pool over (or a pool that does not fit is shut down); nothing is left behind."""
+    from crmplay.engine import worker
+
+    monkeypatch.setattr(worker, "worker_count", lambda jobs: jobs or 2)
+    reports = tmp_path / "reports"
+    assert not worker.start_early("acme", reports, jobs=1, warm=True, force=False, progress=False)
+    assert not worker.start_early("acme", reports, jobs=2, warm=False, force=False, progress=False)
+    (reports / "acme").mkdir(parents=True)
+    (reports / "acme" / "run.json").write_text("{}", encoding="utf-8")
+    assert not worker.start_early("acme", reports, jobs=2, warm=True, force=False, progress=False)
+    monkeypatch.setattr(worker, "new_pool", lambda workers, events=None, warm=False: _FakePool())
+    assert worker.start_early("acme", reports, jobs=2, warm=True, force=True, progress=False)
+    assert worker.take_early(3, None) is None  # does not fit: shut down
+    assert worker.start_early("acme", reports, jobs=2, warm=True, force=True, progress=False)
+    early = worker.take_early(2, None)
+    assert early is not None and early.pool.submitted == 2 and not early.pool.down
+    assert worker.take_early(2, None) is None  # taken once
+    worker.discard_early()  # nothing left to discard
+
+
+class _FakePool:
+    def __init__(self):
+        self.submitted, self.down = 0, False
+
+    def submit(self, fn, *args):
+        self.submitted += 1
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        self.down = True

@@ -165,6 +165,11 @@ def _print_run(run, reports_root: Path) -> None:
 
 
 def cmd_run(args) -> int:
+    from crmplay.engine import worker
+
+    # The workers and their kernels start now, while this process imports the rest.
+    worker.start_early(args.client, args.reports_root, jobs=args.jobs, warm=not args.cold, force=args.force,
+                       progress=_progress_wanted(args))
     from crmplay.core.steps import PlaybookError
     from crmplay.engine.runner import run_client
 
@@ -175,6 +180,8 @@ def cmd_run(args) -> int:
     except PlaybookError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
+    finally:
+        worker.discard_early()
     reports_root = Path(args.reports_root).resolve()
     _print_run(run, reports_root)
     if run.reason:

@@ -1,17 +1,17 @@
 """Scheduling a batch: a process pool of at most one worker per core (or inline for one job),
 and the scheduler that submits prepare / step / finish tasks as their inputs become ready.
 
-Warm runs (:mod:`crmplay.engine.kernels`): each worker starts its kernel as it starts, and every
-worker is started as soon as the first client is accepted, so kernels warm up while the parent
-prepares that client; inline, the parent starts its kernel then and kills it when the scheduler
-closes. (Cold runs start a worker only for a step to run: a rerun whose steps are all reused
-starts none.)"""
+Warm runs (:mod:`crmplay.engine.kernels`): each worker starts its kernel as it starts. For a
+client forced or never run, every worker is started as soon as the client is accepted (or
+earlier still: ``crmplay run`` starts the pool before it imports the rest, and the scheduler
+takes it over, :func:`crmplay.engine.worker.start_early`), so kernels warm up while the parent
+prepares that client; otherwise a worker starts for a step submitted while none is idle. Inline,
+the parent starts its kernel then and kills it when the scheduler closes. (Cold runs start a
+worker only for a step to run: a rerun whose steps are all reused starts none.)"""
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from pathlib import Path
@@ -25,20 +25,8 @@ from crmplay.engine.records import ClientRun, RunPlan, StepRun, failure, one_lin
 from crmplay.engine import kernels
 from crmplay.engine import progress as _progress
 from crmplay.engine import worker
+from crmplay.engine.worker import available_cores, worker_count
 from crmplay.engine.step import execute_step, quiet_logs
-
-
-def worker_count(jobs: int | None) -> int:
-    """Workers for ``jobs``: at least 1, at most one per core usable by this process."""
-    cores = available_cores()
-    return max(1, min(jobs or cores, cores))
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class _InlineExecutor(Executor):
@@ -55,23 +43,10 @@ class _InlineExecutor(Executor):
         return future
 
 
-def _context():
-    # forkserver (POSIX) or spawn: never fork a process that may hold threads (tqdm, zmq).
-    # The fork server preloads nothing: Python 3.11's fork server preloads before it takes the
-    # parent's sys.path (a folder named "crmplay" in the current directory would shadow the
-    # installed package) and without crmplay's guard against rfc3987_syntax (1.5 s more on one
-    # core before any worker could start). Each worker imports what it needs as it starts,
-    # its kernel first (crmplay.engine.worker).
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
-
-
 def _pool(workers: int, events=None, warm: bool = False) -> Executor:
     if workers <= 1:
         return _InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker.init_worker,
-                               initargs=(events, warm))
+    return worker.new_pool(workers, events, warm)
 
 
 class Scheduler:
@@ -85,14 +60,18 @@ class Scheduler:
         self.workers = workers
         self.warm = warm
         mode = _progress.mode_for(progress)
+        early = worker.take_early(workers, mode) if warm and workers > 1 else None
         # Workers report through a multiprocessing queue; inline (one worker) through a plain one.
-        events = None if mode is None else (_context().Queue() if workers > 1 else None)
+        if early is not None:
+            events = early.events
+        else:
+            events = None if mode is None else (worker.pool_context().Queue() if workers > 1 else None)
         self.reporter = None if mode is None else _progress.Reporter(mode, total, events)
         self._events = None if self.reporter is None else self.reporter.events
         if workers <= 1:
             _progress.install(self._events)
-        self.pool = _pool(workers, self._events, warm)
-        self._kernels_started = not warm
+        self.pool = early.pool if early is not None else _pool(workers, self._events, warm)
+        self._kernels_started = not warm or early is not None
         self._start_lock = threading.Lock()
         self._starter: threading.Thread | None = None
 
