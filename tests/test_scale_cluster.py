@@ -10,6 +10,7 @@ is written when all are done.
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -80,7 +81,12 @@ def test_batch_on_a_two_worker_local_cluster_survives_a_broken_client_and_killed
     # retried once, then reported failed with the reason
     assert sorted(p.name for p in marks.glob("killed_always-*")) == ["killed_always-1", "killed_always-2"]
     assert runs["killed_always"]["status"] == "failed"
-    assert "worker running this client stopped 2 time(s)" in runs["killed_always"]["reason"]
+    # Tried twice (retries + 1), then reported. The count of stops can be one more than the two
+    # kills when, under load, the scheduler also takes a busy worker for lost and restarts the task
+    # (seen once in CI: "stopped 3 time(s)" with exactly two kills): it counts starts, not kills.
+    reason = runs["killed_always"]["reason"]
+    assert "it was tried 2 time(s) and not run again" in reason
+    assert re.search(r"worker running this client stopped ([2-9]) time\(s\)", reason), reason
     assert not (reports_root / "killed_always" / "report.html").exists()
 
     portfolio = (reports_root / "index.html").read_text(encoding="utf-8")
