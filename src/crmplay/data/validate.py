@@ -316,8 +316,7 @@ def is_in(values: pd.Series, known) -> np.ndarray:
     import pyarrow.compute as pc
 
     known = pd.Series(known) if not isinstance(known, pd.Series) else known
-    if not (pd.api.types.is_string_dtype(values.dtype) and pd.api.types.is_string_dtype(known.dtype)
-            and isinstance(values.dtype, pd.StringDtype) and isinstance(known.dtype, pd.StringDtype)):
+    if not (isinstance(values.dtype, pd.StringDtype) and isinstance(known.dtype, pd.StringDtype)):
         return values.isin(known).to_numpy(bool)
     data = pa.array(values.array)  # an Array or a ChunkedArray, both taken as they are
     value_set = pa.array(known.dropna().array)

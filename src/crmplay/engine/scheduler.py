@@ -178,7 +178,7 @@ class Scheduler:
                 if on_client_done is not None:
                     on_client_done(finished[client])
                 return
-            if job[7].get("force") or not (Path(job[2]) / client / "run.json").is_file():
+            if worker.steps_will_run(client, job[2], job[7].get("force", False)):
                 self._start_kernels(background=True)  # steps will run: warm up during prepare
             # prepared here, not in a worker (so the parent's work overlaps the kernels' start)
             fut = _InlineExecutor().submit(prepare, *job[:5], job[6], job[7], job[5])

@@ -5,8 +5,7 @@ kernel (:func:`init_worker`), so the kernel, which takes longest to be ready (a 
 process importing pandas, matplotlib, scipy and the chapters), starts as early as possible;
 then, while the kernel warms up, the worker imports what it needs to run and render a step
 (papermill, nbconvert). Importing :mod:`crmplay` first keeps ``rfc3987_syntax`` out (see
-``crmplay/__init__.py``): the fork server preloads nothing, since its preload would run without
-that guard (about 1.5 s more, one core, before any worker could start).
+``crmplay/__init__.py``; why the fork server preloads nothing: :func:`pool_context`).
 """
 from __future__ import annotations
 
@@ -66,8 +65,8 @@ def pool_context():
 
     The fork server preloads nothing: Python 3.11's fork server preloads before it takes the
     parent's sys.path (a folder named "crmplay" in the current directory would shadow the
-    installed package) and without crmplay's guard against rfc3987_syntax (1.5 s more on one
-    core before any worker could start). Each worker imports what it needs as it starts, its
+    installed package) and without crmplay's guard against rfc3987_syntax (2.5 s on one core
+    before any worker could start). Each worker imports what it needs as it starts, its
     kernel first (:func:`init_worker`)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("forkserver")
@@ -95,6 +94,12 @@ class EarlyPool:
 _EARLY: EarlyPool | None = None
 
 
+def steps_will_run(client: str, reports_root: str | Path, force: bool) -> bool:
+    """The rule for starting kernels ahead: the client is forced, or has never run (otherwise
+    its steps may all be reused and no kernel is needed)."""
+    return bool(force) or not (Path(reports_root) / client / "run.json").is_file()
+
+
 def start_early(client: str, reports_root: str | Path, *, jobs: int | None, warm: bool, force: bool,
                 progress: Any) -> bool:
     """``crmplay run``: start every worker, and so every kernel, at once (before the parent
@@ -105,7 +110,7 @@ def start_early(client: str, reports_root: str | Path, *, jobs: int | None, warm
     workers = worker_count(jobs)
     if _EARLY is not None or workers <= 1 or not kernels.warm_wanted(warm):
         return False
-    if not force and (Path(reports_root) / client / "run.json").is_file():
+    if not steps_will_run(client, reports_root, force):
         return False
     _EARLY = EarlyPool(workers, _progress.mode_for(progress))
     return True
